@@ -1,0 +1,131 @@
+/**
+ * The stable error codes of every @ipc package. Branch on these, never on message text.
+ *
+ * - `ERR_CLOSED` — the channel (or lock, or resource) is closed, or the peer ended it cleanly.
+ * - `ERR_TIMEOUT` — a `timeout` option elapsed.
+ * - `ERR_ABORTED` — an `AbortSignal` fired.
+ * - `ERR_FRAME_TOO_LARGE` — a frame header claimed more than `maxFrameBytes`.
+ * - `ERR_DECODE` — bytes that the codec or framing cannot decode.
+ * - `ERR_ENCODE` — a value the codec cannot encode.
+ * - `ERR_INVALID_MESSAGE` — a decoded message that the `validate` hook rejected.
+ * - `ERR_INVALID_ARGUMENT` — a bad option or argument given to an @ipc function.
+ * - `ERR_PEER_GONE` — the other side died or cut the stream in the middle of a message.
+ * - `ERR_AUTH` — authentication failed.
+ * - `ERR_EXISTS` / `ERR_NOT_FOUND` / `ERR_PERMISSION` — the OS resource exists / is missing / is forbidden.
+ * - `ERR_ADDRESS_IN_USE` — a live process already listens on that address.
+ * - `ERR_REMOTE` — the remote handler threw; its message is in `message`.
+ * - `ERR_OWNER_DEAD` — a lock's owner died while holding it; the lock has been recovered.
+ * - `ERR_NOT_OWNER` — a lock was released by someone who does not hold it.
+ * - `ERR_UNSUPPORTED` — not available on this platform or in this configuration.
+ * - `ERR_SERVICE_UNAVAILABLE` — a service the transport needs (a broker) cannot be reached.
+ * - `ERR_INTERNAL` — a bug or an OS failure with no better code; `cause` has the details.
+ */
+export type IpcErrorCode =
+  | 'ERR_CLOSED'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_FRAME_TOO_LARGE'
+  | 'ERR_DECODE'
+  | 'ERR_ENCODE'
+  | 'ERR_INVALID_MESSAGE'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_PEER_GONE'
+  | 'ERR_AUTH'
+  | 'ERR_EXISTS'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_PERMISSION'
+  | 'ERR_ADDRESS_IN_USE'
+  | 'ERR_REMOTE'
+  | 'ERR_OWNER_DEAD'
+  | 'ERR_NOT_OWNER'
+  | 'ERR_UNSUPPORTED'
+  | 'ERR_SERVICE_UNAVAILABLE'
+  | 'ERR_INTERNAL';
+
+/** Options of {@link IpcError}. */
+export interface IpcErrorOptions {
+  /** The underlying error (an OS error, a codec's exception). */
+  cause?: unknown;
+  /** The OS error name (`EPIPE`, `ENOENT`…), kept from a native or Node failure. */
+  errno?: string;
+  /** The system call that failed, kept from a native or Node failure. */
+  syscall?: string;
+}
+
+/** Thrown by every @ipc package: one class, a stable {@link IpcErrorCode} in `code`, the OS error as `cause`. */
+export class IpcError extends Error {
+  /** The stable code to branch on. */
+  readonly code: IpcErrorCode;
+  /** The OS error name, when the failure came from the OS. */
+  readonly errno: string | undefined;
+  /** The failed system call, when known. */
+  readonly syscall: string | undefined;
+
+  /**
+   * @param code - the stable code
+   * @param message - a human-readable explanation
+   * @param options - cause, errno, syscall
+   */
+  constructor(code: IpcErrorCode, message: string, options: IpcErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'IpcError';
+    this.code = code;
+    this.errno = options.errno;
+    this.syscall = options.syscall;
+  }
+}
+
+/**
+ * Tells whether `err` is an {@link IpcError}, optionally with the given code.
+ * Works across copies of this package (checks the shape, not only the class).
+ */
+export function isIpcError(err: unknown, code?: IpcErrorCode): err is IpcError {
+  if (err instanceof IpcError) return code === undefined || err.code === code;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; code?: unknown };
+  return e.name === 'IpcError' && typeof e.code === 'string' && (code === undefined || e.code === code);
+}
+
+const errnoToCode: Readonly<Record<string, IpcErrorCode>> = {
+  EEXIST: 'ERR_EXISTS',
+  ENOENT: 'ERR_NOT_FOUND',
+  ESRCH: 'ERR_NOT_FOUND',
+  EACCES: 'ERR_PERMISSION',
+  EPERM: 'ERR_PERMISSION',
+  EADDRINUSE: 'ERR_ADDRESS_IN_USE',
+  EPIPE: 'ERR_PEER_GONE',
+  ECONNRESET: 'ERR_PEER_GONE',
+  ECONNREFUSED: 'ERR_PEER_GONE',
+  ENXIO: 'ERR_PEER_GONE',
+  ETIMEDOUT: 'ERR_TIMEOUT',
+  ENOSYS: 'ERR_UNSUPPORTED',
+  ENOTSUP: 'ERR_UNSUPPORTED',
+  EOPNOTSUPP: 'ERR_UNSUPPORTED',
+  EINVAL: 'ERR_INVALID_ARGUMENT',
+  ENAMETOOLONG: 'ERR_INVALID_ARGUMENT',
+};
+
+/**
+ * Wraps any thrown value as an {@link IpcError}: an `IpcError` is returned as is, an OS error
+ * (`err.code` like `ENOENT`) gets the matching code, anything else gets `fallback`.
+ */
+export function toIpcError(
+  err: unknown,
+  fallback: IpcErrorCode = 'ERR_INTERNAL',
+  context?: string,
+): IpcError {
+  if (isIpcError(err)) return err;
+  const sys = (typeof err === 'object' && err !== null ? err : {}) as {
+    code?: unknown;
+    syscall?: unknown;
+    message?: unknown;
+  };
+  const errno = typeof sys.code === 'string' ? sys.code : undefined;
+  const code = (errno !== undefined ? errnoToCode[errno] : undefined) ?? fallback;
+  const text = typeof sys.message === 'string' ? sys.message : String(err);
+  return new IpcError(code, context === undefined ? text : `${context}: ${text}`, {
+    cause: err,
+    errno,
+    syscall: typeof sys.syscall === 'string' ? sys.syscall : undefined,
+  });
+}

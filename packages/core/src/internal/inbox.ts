@@ -1,0 +1,147 @@
+import { waitWith } from '../abort.js';
+import type { RecvOptions } from '../channel.js';
+import { IpcError, toIpcError } from '../errors.js';
+import { Deque } from './deque.js';
+
+type Entry<T> = { ok: true; value: T; bytes: number } | { ok: false; error: unknown; bytes: number };
+interface Waiter<T> {
+  resolve: (value: T) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Options of {@link Inbox}. */
+export interface InboxOptions {
+  /** Above this many buffered messages `onFull` is called (default 1024). */
+  highWaterMessages?: number;
+  /** Above this many buffered bytes `onFull` is called (default 16 MiB). */
+  highWaterBytes?: number;
+  /** Called when the buffer goes above a high-water mark: stop reading from the source. */
+  onFull?: () => void;
+  /** Called when the buffer falls to half the marks again: resume reading. */
+  onRoom?: () => void;
+}
+
+/**
+ * The receiving side's buffer that every transport shares: messages and per-message errors in
+ * order, waiting `recv` calls with `signal`/`timeout`, async iteration, flow control hooks, and the
+ * end (clean: `ERR_CLOSED`, iteration ends) or failure (every later `recv` rejects with it).
+ */
+export class Inbox<T> implements AsyncIterable<T> {
+  private readonly entries = new Deque<Entry<T>>();
+  private readonly waiters = new Deque<Waiter<T>>();
+  private bytes = 0;
+  private full = false;
+  private ending: IpcError | undefined;
+  private failure: Error | undefined;
+  private readonly highMessages: number;
+  private readonly highBytes: number;
+
+  /** @param options - flow control marks and hooks */
+  constructor(private readonly options: InboxOptions = {}) {
+    this.highMessages = options.highWaterMessages ?? 1024;
+    this.highBytes = options.highWaterBytes ?? 16 * 1024 * 1024;
+  }
+
+  /** Whether the inbox has ended or failed (no more messages will be added). */
+  get done(): boolean {
+    return this.ending !== undefined || this.failure !== undefined;
+  }
+
+  /** How many messages (and per-message errors) are buffered. */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Delivers a message (`bytes` is its size, for the flow control). */
+  push(value: T, bytes = 0): void {
+    if (this.done) return;
+    const waiter = this.waiters.shift();
+    if (waiter) return waiter.resolve(value);
+    this.entries.push({ ok: true, value, bytes });
+    this.grow(bytes);
+  }
+
+  /** Delivers an error in the place of one message (a decode or validation failure). */
+  pushError(error: unknown, bytes = 0): void {
+    if (this.done) return;
+    const waiter = this.waiters.shift();
+    if (waiter) return waiter.reject(error);
+    this.entries.push({ ok: false, error, bytes });
+    this.grow(bytes);
+  }
+
+  /** Ends cleanly: buffered messages are still received, then `recv` rejects with `reason` and iteration ends. */
+  end(reason: IpcError = new IpcError('ERR_CLOSED', 'the channel was ended by the peer')): void {
+    if (this.done) return;
+    this.ending = reason;
+    if (this.entries.length === 0) for (const w of this.waiters.drain()) w.reject(reason);
+  }
+
+  /** Fails: buffered messages are still received, then every `recv` rejects with `error`. */
+  fail(error: unknown): void {
+    if (this.done) return;
+    const failure = error instanceof Error ? error : toIpcError(error);
+    this.failure = failure;
+    if (this.entries.length === 0) for (const w of this.waiters.drain()) w.reject(failure);
+  }
+
+  /** Closes now: buffered messages are dropped and every `recv` rejects with `ERR_CLOSED`. */
+  close(reason: IpcError = new IpcError('ERR_CLOSED', 'the channel is closed')): void {
+    this.entries.drain();
+    this.bytes = 0;
+    this.failure = undefined;
+    this.ending = reason;
+    for (const w of this.waiters.drain()) w.reject(reason);
+  }
+
+  /** Receives the next message (see {@link Receiver.recv}). */
+  recv(options: RecvOptions = {}): Promise<T> {
+    const entry = this.entries.shift();
+    if (entry !== undefined) {
+      this.shrink(entry.bytes);
+      return entry.ok ? Promise.resolve(entry.value) : Promise.reject(entry.error);
+    }
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.ending !== undefined) return Promise.reject(this.ending);
+    if (options.signal === undefined && options.timeout === undefined) {
+      return new Promise<T>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    }
+    return waitWith<T>(options, (resolve, reject) => {
+      const waiter = { resolve, reject };
+      this.waiters.push(waiter);
+      return () => this.waiters.remove(waiter);
+    });
+  }
+
+  /** Iterates messages until the end; throws a failure. Breaking out of the loop does not close anything. */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+    return {
+      next: () =>
+        this.recv().then(
+          (value): IteratorResult<T> => ({ done: false, value }),
+          (err: unknown) => {
+            if (err === this.ending) return done;
+            throw err;
+          },
+        ),
+      return: () => Promise.resolve(done),
+    };
+  }
+
+  private grow(bytes: number): void {
+    this.bytes += bytes;
+    if (!this.full && (this.entries.length >= this.highMessages || this.bytes >= this.highBytes)) {
+      this.full = true;
+      this.options.onFull?.();
+    }
+  }
+
+  private shrink(bytes: number): void {
+    this.bytes -= bytes;
+    if (this.full && this.entries.length <= this.highMessages / 2 && this.bytes <= this.highBytes / 2) {
+      this.full = false;
+      this.options.onRoom?.();
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { Duplex, type Readable, type Writable } from 'node:stream';
+import type { Channel, RecvOptions, SendOptions } from '../channel.js';
+import { resolveCodec, type CodecOption } from '../codecs/resolve-codec.js';
+import { IpcError } from '../errors.js';
+import { resolveFraming, type FramingOption } from '../framing/resolve-framing.js';
+import { compileValidator, type MessageValidator } from '../validate.js';
+import { StreamReceiver } from './stream-receiver.js';
+import { StreamSender } from './stream-sender.js';
+
+/** Options of {@link streamChannel}, {@link streamSender} and {@link streamReceiver}. */
+export interface StreamChannelOptions<In = unknown> {
+  /** The codec, or a built-in codec's name. Default `'msgpack'`. */
+  codec?: CodecOption<any> | undefined;
+  /** `'length-prefixed'` (default; Python `multiprocessing.connection` compatible) or `'lines'`. */
+  framing?: FramingOption | undefined;
+  /** The largest incoming frame in bytes; a bigger one fails the channel with `ERR_FRAME_TOO_LARGE`. Default 64 MiB. */
+  maxFrameBytes?: number | undefined;
+  /** Checks each incoming message; see {@link MessageValidator}. */
+  validate?: MessageValidator<In> | undefined;
+  /** Decoded messages buffered before reading pauses (default 1024). */
+  highWaterMessages?: number | undefined;
+  /** Decoded bytes buffered before reading pauses (default 16 MiB). */
+  highWaterBytes?: number | undefined;
+}
+
+/**
+ * A {@link Channel} over a pair of Node byte streams, or over one `Duplex` (a socket).
+ * `close()` flushes and ends the writable, then destroys the readable.
+ */
+export class StreamChannel<Out, In = Out> implements Channel<Out, In> {
+  private closing: Promise<void> | undefined;
+
+  /**
+   * @param sender - the sending half
+   * @param receiver - the receiving half
+   */
+  constructor(
+    readonly sender: StreamSender<Out>,
+    readonly receiver: StreamReceiver<In>,
+  ) {}
+
+  /** {@inheritDoc Sender.send} */
+  send(message: Out, options?: SendOptions): Promise<void> {
+    return this.sender.send(message, options);
+  }
+
+  /** {@inheritDoc Receiver.recv} */
+  recv(options?: RecvOptions): Promise<In> {
+    return this.receiver.recv(options);
+  }
+
+  /** Closes both halves; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.sender.close().then(() => this.receiver.close());
+    return this.closing;
+  }
+
+  /** Closes (see {@link StreamChannel.close}). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Iterates incoming messages (see {@link Receiver}). */
+  [Symbol.asyncIterator](): AsyncIterator<In> {
+    return this.receiver[Symbol.asyncIterator]();
+  }
+}
+
+/**
+ * Makes a {@link Channel} of any Node byte stream pair, or of one `Duplex` such as a `net.Socket`:
+ * each message is encoded with `codec` and framed with `framing`. Small messages are coalesced into
+ * one write per tick; `send` waits while the writable is above its `highWaterMark`.
+ *
+ * @example
+ * ```ts
+ * const socket = net.connect('/run/app.sock');
+ * await using ch = streamChannel<Job, Result>(socket, { codec: 'json' });
+ * await ch.send({ id: 1 });
+ * const result = await ch.recv({ timeout: 1000 });
+ * ```
+ */
+export function streamChannel<Out = unknown, In = Out>(
+  duplex: Duplex,
+  options?: StreamChannelOptions<In>,
+): StreamChannel<Out, In>;
+export function streamChannel<Out = unknown, In = Out>(
+  readable: Readable,
+  writable: Writable,
+  options?: StreamChannelOptions<In>,
+): StreamChannel<Out, In>;
+export function streamChannel<Out = unknown, In = Out>(
+  first: Readable | Duplex,
+  second?: Writable | StreamChannelOptions<In>,
+  third?: StreamChannelOptions<In>,
+): StreamChannel<Out, In> {
+  const isWritable = (s: unknown): s is Writable =>
+    typeof s === 'object' && s !== null && typeof (s as Writable).write === 'function';
+  let writable: Writable;
+  let options: StreamChannelOptions<In>;
+  if (isWritable(second)) {
+    writable = second;
+    options = third ?? {};
+  } else {
+    if (!(first instanceof Duplex) && !isWritable(first)) {
+      throw new IpcError(
+        'ERR_INVALID_ARGUMENT',
+        'streamChannel needs a Duplex, or a Readable and a Writable',
+      );
+    }
+    writable = first;
+    options = second ?? {};
+  }
+  return new StreamChannel<Out, In>(streamSender<Out>(writable, options), streamReceiver<In>(first, options));
+}
+
+/** The sending half alone: a {@link Sender} on a `Writable` (a FIFO opened for writing, a child's stdin). */
+export function streamSender<T = unknown>(
+  writable: Writable,
+  options: StreamChannelOptions = {},
+): StreamSender<T> {
+  if (!isStream(writable, 'write'))
+    throw new IpcError('ERR_INVALID_ARGUMENT', 'streamSender needs a Writable');
+  return new StreamSender<T>(writable, resolveCodec<T>(options.codec), resolveFraming(options.framing));
+}
+
+/** The receiving half alone: a {@link Receiver} on a `Readable`. */
+export function streamReceiver<T = unknown>(
+  readable: Readable,
+  options: StreamChannelOptions<T> = {},
+): StreamReceiver<T> {
+  if (!isStream(readable, 'on'))
+    throw new IpcError('ERR_INVALID_ARGUMENT', 'streamReceiver needs a Readable');
+  const framing = resolveFraming(options.framing);
+  return new StreamReceiver<T>(
+    readable,
+    resolveCodec<T>(options.codec),
+    framing.createDecoder({ maxFrameBytes: options.maxFrameBytes }),
+    {
+      validate: options.validate === undefined ? undefined : compileValidator(options.validate),
+      highWaterMessages: options.highWaterMessages,
+      highWaterBytes: options.highWaterBytes,
+    },
+  );
+}
+
+function isStream(value: unknown, method: 'write' | 'on'): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[method] === 'function'
+  );
+}

@@ -1,0 +1,12 @@
+/**
+ * The conformance suite that every @ipc transport runs (Jest), and small helpers for transport tests.
+ *
+ * @packageDocumentation
+ */
+export {
+  describeChannelConformance,
+  type ChannelPair,
+  type ConformanceFixture,
+  type EchoPeer,
+} from './conformance.js';
+export { tempDir, uniqueName } from './temp-path.js';

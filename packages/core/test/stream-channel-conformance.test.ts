@@ -1,0 +1,7 @@
+import { describeChannelConformance } from '@ipc/core/testing';
+import { forkedEchoPeer, unixSocketPair } from './fixtures/socket-pair.js';
+
+describeChannelConformance('streamChannel over a Unix socket', {
+  pair: ({ codec }) => unixSocketPair({ codec }),
+  peer: () => forkedEchoPeer(),
+});
