@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { Socket } from 'node:net';
+import {
+  IpcError,
+  resolveCodec,
+  resolveFraming,
+  streamChannel,
+  type StreamChannel,
+  type StreamChannelOptions,
+} from '@ipc/core';
+import { watchExit, type ChildExit } from './child-exit.js';
+import { checkChannelFd, stdioWithChannel, type StdioOption } from './stdio-layout.js';
+
+/** The environment variable that tells the child which descriptor is the channel (read by {@link parentChannel}). */
+export const PIPE_FD_ENV = 'IPC_PIPE_FD';
+
+/**
+ * Options of {@link spawnChannel}: Node's `spawn` options (`cwd`, `env`, `signal`, `killSignal`,
+ * `detached`, `uid`, `gid`, `timeout`…, named and behaving as in `child_process.spawn`) plus the
+ * channel's own (`codec`, `framing`, `maxFrameBytes`, `validate`, high-water marks) and `fd`.
+ *
+ * @see https://nodejs.org/api/child_process.html#child_processspawncommand-args-options
+ */
+export interface SpawnChannelOptions<In = unknown>
+  extends Omit<SpawnOptions, 'stdio'>, StreamChannelOptions<In> {
+  /**
+   * The descriptor number of the channel in the child (an integer ≥ 3). Default 3 — what Python's
+   * `multiprocessing.connection.Connection(3)` and {@link parentChannel} open. The child also gets
+   * it in the environment variable `IPC_PIPE_FD`.
+   */
+  fd?: number | undefined;
+  /**
+   * Node's `stdio` for the child's other descriptors (stdin, stdout, stderr, more): a string for
+   * 0-2 or an array. Default `'inherit'` for 0-2, like `child_process.fork`. The entry at `fd` must be
+   * left out: it is the channel.
+   */
+  stdio?: StdioOption | undefined;
+}
+
+/** The option names that belong to the channel, not to `spawn`. */
+const CHANNEL_KEYS = [
+  'fd',
+  'codec',
+  'framing',
+  'maxFrameBytes',
+  'validate',
+  'highWaterMessages',
+  'highWaterBytes',
+];
+
+/** A started child with a message channel to it. */
+export interface ChildChannel<Out, In = Out> {
+  /** The child process (Node's `ChildProcess`: `pid`, `kill()`, `stdout`…). */
+  readonly child: ChildProcess;
+  /**
+   * The channel to the child. A child that exits (or is killed) ends it: `recv` rejects with
+   * `ERR_PEER_GONE` when it died in the middle of a message, ends the iteration (`ERR_CLOSED`) when
+   * it died between messages; `send` then fails with `ERR_PEER_GONE`. A command that cannot be
+   * started fails it with the start error (`ERR_NOT_FOUND`…). Closing it ends the child's side of
+   * the pipe (the child reads end-of-file) — it does not kill the child.
+   */
+  readonly channel: StreamChannel<Out, In>;
+  /**
+   * Resolves with the exit code or signal once the child has exited; rejects only when the command
+   * could not be started (the rejection is handled for you when you ignore the promise).
+   */
+  readonly exited: Promise<ChildExit>;
+}
+
+/**
+ * Starts `command` with a two-way message channel on an inherited descriptor (default fd 3, a Unix
+ * socketpair). stdin, stdout and stderr stay the program's own. Like Python's `Pipe()` + `Process`,
+ * for any program: a Node child opens its end with {@link parentChannel}, a Python child with
+ * `multiprocessing.connection.Connection(3)` (`send_bytes`/`recv_bytes`, codec `'json'`).
+ *
+ * @param command - the program to run (looked up in `PATH`, as by `child_process.spawn`)
+ * @param args - its arguments
+ * @param options - spawn options and channel options
+ * @throws IpcError `ERR_INVALID_ARGUMENT` for a bad `fd`, `stdio`, codec or framing
+ *
+ * @example
+ * ```ts
+ * const { channel, exited } = spawnChannel<Job, Result>('python3', ['worker.py'], { codec: 'json' });
+ * await channel.send({ id: 1 });
+ * console.log(await channel.recv({ timeout: 5000 }));
+ * await channel.close();
+ * console.log(await exited); // { code: 0, signal: null }
+ * ```
+ */
+export function spawnChannel<Out = unknown, In = Out>(
+  command: string,
+  args: readonly string[] = [],
+  options: SpawnChannelOptions<In> = {},
+): ChildChannel<Out, In> {
+  if (typeof command !== 'string' || command.length === 0) {
+    throw new IpcError('ERR_INVALID_ARGUMENT', 'command must be a non-empty string');
+  }
+  const {
+    fd: fdOption,
+    stdio,
+    codec,
+    framing,
+    maxFrameBytes,
+    validate,
+    highWaterMessages,
+    highWaterBytes,
+  } = options;
+  const fd = checkChannelFd(fdOption);
+  const channelOptions: StreamChannelOptions<In> = {
+    codec,
+    framing,
+    maxFrameBytes,
+    validate,
+    highWaterMessages,
+    highWaterBytes,
+  };
+  const spawnOptions: Record<string, unknown> & SpawnOptions = { ...options, stdio: undefined };
+  for (const key of CHANNEL_KEYS) delete spawnOptions[key];
+  spawnOptions.stdio = stdioWithChannel(stdio, fd);
+  spawnOptions.env = { ...(options.env ?? process.env), [PIPE_FD_ENV]: String(fd) };
+
+  checkChannelOptions(channelOptions);
+
+  const child = spawn(command, [...args], spawnOptions);
+  const socket = child.stdio[fd] as Socket | null | undefined;
+  if (socket === null || socket === undefined) {
+    child.kill('SIGKILL');
+    throw new IpcError('ERR_INTERNAL', `the child was started without a pipe on fd ${fd}`);
+  }
+  const channel = streamChannel<Out, In>(socket, channelOptions);
+  const exited = watchExit(child, (err) => socket.destroy(err));
+  return { child, channel, exited };
+}
+
+/** Resolves the codec, framing and frame limit once, so that a bad one fails before any process starts. */
+export function checkChannelOptions(options: StreamChannelOptions<unknown>): void {
+  resolveCodec(options.codec);
+  resolveFraming(options.framing).createDecoder({ maxFrameBytes: options.maxFrameBytes });
+}
