@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+
+/** A child process of the harness whose unexpected exit fails the run, with its stderr's last lines. */
+export class TrackedChildren {
+  private readonly children = new Set<ChildProcess>();
+  private expectExit = false;
+  private rejectFailure!: (err: Error) => void;
+  /** Rejects when a tracked child exits before {@link TrackedChildren.finishing} was called, or fails. */
+  readonly failure: Promise<never>;
+
+  constructor() {
+    this.failure = new Promise<never>((_, reject) => (this.rejectFailure = reject));
+    this.failure.catch(() => undefined);
+  }
+
+  /** Spawns `node args…` with fd 2 piped (kept for error messages) and tracks it. */
+  spawnNode(
+    label: string,
+    args: string[],
+    stdio: StdioOptions,
+    serialization?: 'json' | 'advanced',
+  ): ChildProcess {
+    const child = spawn(process.execPath, args, { stdio, serialization: serialization ?? 'json' });
+    this.children.add(child);
+    let tail = '';
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      tail = (tail + s).slice(-2000);
+    });
+    child.on('error', (err) => this.rejectFailure(new Error(`${label}: ${err.message}`)));
+    child.on('exit', (code, signal) => {
+      this.children.delete(child);
+      if (this.expectExit && code === 0) return;
+      const last = lastLine(tail);
+      // Give stderr a moment to arrive before reporting.
+      setTimeout(() => {
+        const why = lastLine(tail) || last || 'no error output';
+        this.rejectFailure(
+          new Error(`${label} exited (${signal ?? `code ${code}`}) before the run finished: ${why}`),
+        );
+      }, 50);
+    });
+    return child;
+  }
+
+  /** Children may exit from now on. */
+  finishing(): void {
+    this.expectExit = true;
+  }
+
+  /** Waits up to `graceMs` for every child to exit, then kills the rest. */
+  async reap(graceMs = 3000): Promise<void> {
+    this.expectExit = true;
+    const deadline = Date.now() + graceMs;
+    while (this.children.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const c of this.children) c.kill('SIGKILL');
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('at '));
+  return lines.at(-1) ?? '';
+}

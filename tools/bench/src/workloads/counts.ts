@@ -1,0 +1,39 @@
+import type { Counts } from '../adapter.js';
+
+/** SPEC.md's counts. */
+export const FULL_COUNTS: Counts = {
+  w1Warmup: 2_000,
+  w1RoundTrips: 20_000,
+  w2Messages: 200_000,
+  w3Buffers: 1_024,
+  w3BufferBytes: 1_048_576,
+  w4Messages: 200_000,
+};
+
+/** `--quick`: a tenth of the messages (W3: 64 MiB), one launch. */
+export const QUICK_COUNTS: Counts = {
+  w1Warmup: 200,
+  w1RoundTrips: 2_000,
+  w2Messages: 20_000,
+  w3Buffers: 64,
+  w3BufferBytes: 1_048_576,
+  w4Messages: 20_000,
+};
+
+/** `--tiny`: a smoke test (the end-to-end test uses it). */
+export const TINY_COUNTS: Counts = {
+  w1Warmup: 20,
+  w1RoundTrips: 200,
+  w2Messages: 1_000,
+  w3Buffers: 8,
+  w3BufferBytes: 65_536,
+  w4Messages: 1_000,
+};
+
+/** The run sizes the CLI knows. */
+export type RunSize = 'full' | 'quick' | 'tiny';
+
+/** The counts of a run size. */
+export function countsFor(size: RunSize): Counts {
+  return size === 'full' ? FULL_COUNTS : size === 'quick' ? QUICK_COUNTS : TINY_COUNTS;
+}
