@@ -1,6 +1,20 @@
 /**
- * @ipc/shm — Named shared memory for Node.js: buffers that Atomics work on across processes, typed values and arrays, futex-backed locks, a shared-memory ring channel. (work in progress).
+ * @ipc/shm — named shared memory for Node.js: buffers that `Atomics` work on across processes, futex
+ * wait/wake across processes, typed values and arrays, cross-process locks that survive their owner's
+ * death, and a shared-memory ring channel. Linux (a Node-API addon of its own); elsewhere `ERR_UNSUPPORTED`.
+ *
+ * @example
+ * ```ts
+ * import { SharedMemory, futexWaitAsync, futexWake } from '@ipc/shm';
+ * const shm = SharedMemory.create('demo', 4096);        // /dev/shm/demo, 0600
+ * const words = new Int32Array(shm.buffer);
+ * // another process: SharedMemory.open('demo') … Atomics.store(words, 0, 1); futexWake(words, 0);
+ * await futexWaitAsync(words, 0, 0);                   // does not block the event loop
+ * shm.close();                                          // the creator unlinks
+ * ```
  *
  * @packageDocumentation
  */
-export {};
+export { SharedMemory, SHM_DIR, type CreateSharedMemoryOptions } from './shared-memory.js';
+export { futexWaitAsync, futexWaitSync, futexWake, futexWaitStats } from './futex.js';
+export { futexWaitStrategy, type OwnerIds } from './futex-wait-strategy.js';

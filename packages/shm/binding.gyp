@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "ipc_shm",
+      "sources": ["native/ipc_shm.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "defines": ["NAPI_VERSION=8"],
+      "conditions": [["OS=='linux'", {"libraries": ["-lrt", "-lpthread"]}]]
+    }
+  ]
+}
