@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { sendSignal } from '@ipc/signal';
-import { killFixtures, startFixture } from './helpers/fixture-process';
+import { killFixtures, startFixture } from './helpers/fixture-process.js';
 
 afterEach(killFixtures);
 

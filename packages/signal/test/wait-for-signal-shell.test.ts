@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { killFixtures, startFixture } from './helpers/fixture-process';
+import { killFixtures, startFixture } from './helpers/fixture-process.js';
 
 afterEach(killFixtures);
 

@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { isIpcError } from '@ipc/core';
+import { isAlive, isSignalName, sendSignal, signalNumber, type SignalName } from '@ipc/signal';
+import { killFixtures, startFixture, startProcess } from './helpers/fixture-process.js';
+
+afterEach(killFixtures);
+
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (isIpcError(err)) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('sendSignal and isAlive', () => {
+  it('sendSignal to a dead pid is ERR_NOT_FOUND, and isAlive says false', async () => {
+    const pid = await deadPid();
+    expect(codeOf(() => sendSignal(pid, 'SIGTERM'))).toBe('ERR_NOT_FOUND');
+    expect(codeOf(() => sendSignal({ group: pid }, 'SIGTERM'))).toBe('ERR_NOT_FOUND');
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('delivers a signal to a live process, which isAlive reports until it is gone', async () => {
+    const child = startProcess('sleep', ['30']);
+    expect(isAlive(child.pid)).toBe(true);
+    sendSignal(child.pid, 'SIGTERM');
+    expect(await child.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(isAlive(child.pid)).toBe(false);
+    expect(isAlive(process.pid)).toBe(true);
+  });
+
+  it('rejects an unknown signal name before sending anything', async () => {
+    const child = startProcess('sleep', ['30']);
+    expect(codeOf(() => sendSignal(child.pid, 'SIGNOPE' as SignalName))).toBe('ERR_INVALID_ARGUMENT');
+    expect(codeOf(() => sendSignal(child.pid, 9 as unknown as SignalName))).toBe('ERR_INVALID_ARGUMENT');
+    // A name Node's types know but Linux does not have.
+    expect(codeOf(() => sendSignal(child.pid, 'SIGBREAK'))).toBe('ERR_INVALID_ARGUMENT');
+    expect(isAlive(child.pid)).toBe(true);
+  });
+
+  it('refuses pids that kill(2) would read as "my group" or "everyone"', () => {
+    for (const bad of [0, -1, -1234, 1.5, Number.NaN, '12', null]) {
+      expect(codeOf(() => sendSignal(bad as number, 'SIGCONT'))).toBe('ERR_INVALID_ARGUMENT');
+      expect(codeOf(() => sendSignal({ group: bad as number }, 'SIGCONT'))).toBe('ERR_INVALID_ARGUMENT');
+      expect(codeOf(() => isAlive(bad as number))).toBe('ERR_INVALID_ARGUMENT');
+    }
+  });
+
+  it('names come from os.constants.signals', () => {
+    expect(signalNumber('SIGTERM')).toBe(15);
+    expect(signalNumber('SIGINT')).toBe(2);
+    expect(isSignalName('SIGUSR2')).toBe(true);
+    expect(isSignalName('SIGFOO')).toBe(false);
+    expect(isSignalName('toString')).toBe(false);
+    expect(codeOf(() => signalNumber('SIGFOO' as SignalName))).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('signals a whole process group with { group: pgid }', async () => {
+    const leader = startFixture('group-leader.mjs', [], { detached: true });
+    await leader.line('ready');
+    sendSignal({ group: leader.pid }, 'SIGTERM');
+    expect(await leader.exited).toEqual({ code: 0, signal: null });
+    expect(leader.lines).toContain('leader got SIGTERM');
+    expect(leader.lines.filter((l) => / SIGTERM$/.test(l) && l.startsWith('child '))).toHaveLength(2);
+  });
+
+  const root = process.getuid?.() === 0;
+  (root ? it : it.skip)(
+    'a process of another user is ERR_PERMISSION to send to, and alive to isAlive',
+    async () => {
+      const target = startProcess('sleep', ['30']);
+      const probe = startProcess(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { sendSignal, isAlive } from '@ipc/signal';
+         let code = 'sent';
+         try { sendSignal(${target.pid}, 'SIGTERM'); } catch (err) { code = err.code; }
+         console.log(code + ' ' + isAlive(${target.pid}));`,
+        ],
+        { uid: 65534, gid: 65534, cwd: __dirname },
+      );
+      expect(await probe.exited).toEqual({ code: 0, signal: null });
+      expect(probe.lines).toEqual(['ERR_PERMISSION true']);
+      expect(isAlive(target.pid)).toBe(true);
+    },
+  );
+});
