@@ -7,13 +7,11 @@ import { decodeSpec } from './process/case-spec.js';
 import { loadCase } from './process/load-case.js';
 import { oneLine } from './process/one-line.js';
 import { exitWithParent } from './process/watch-parent.js';
+import type { CaseOutcome } from './run/case-outcome.js';
 import type { Measurement } from './workloads/measurement.js';
 import { runExternalCase } from './workloads/run-external-case.js';
 import { runLinkCase } from './workloads/run-link-case.js';
 import { runQueueCase } from './workloads/run-queue-case.js';
-
-/** The message a case process sends to the CLI. */
-export type CaseOutcome = { ok: true; measurement: Measurement } | { ok: false; error: string };
 
 exitWithParent();
 const spec = decodeSpec(process.argv[2]);

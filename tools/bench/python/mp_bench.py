@@ -1,0 +1,169 @@
+"""Python rivals for the @ipc benchmark (SPEC.md W1-W4), standard library only.
+
+W1-W3: multiprocessing.Pipe (pickle; send_bytes/recv_bytes for W3) between this driver and one
+Process. W4: multiprocessing.Queue with 2 producers + 2 consumers and an idle parent.
+Usage: python3 mp_bench.py W1|W2|W3|W4 '<counts JSON>'. Prints one JSON line last.
+"""
+import json
+import math
+import multiprocessing as mp
+import sys
+import time
+
+
+def item(i):
+    return {"id": i, "user": "user-%d" % i, "items": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "ok": True, "score": 0.5}
+
+
+def check_item(m, i):
+    if not isinstance(m, dict) or m.get("id") != i:
+        raise RuntimeError("expected message id %d, got %r" % (i, m))
+    if i % 1024 == 0 and m != item(i):
+        raise RuntimeError("message %d arrived altered: %r" % (i, m))
+
+
+def peer(conn, workload, counts):
+    conn.send("ready")
+    if workload == "W1":
+        while True:
+            m = conn.recv()
+            if m == "bye":
+                return
+            conn.send(m)
+    elif workload == "W2":
+        n = counts["w2Messages"]
+        for i in range(n):
+            check_item(conn.recv(), i)
+        conn.send(("done", n))
+    else:
+        size = counts["w3BufferBytes"]
+        total = 0
+        for i in range(counts["w3Buffers"]):
+            b = conn.recv_bytes()
+            if len(b) != size or b[0] != 0 or b[size - 1] != (size - 1) & 0xFF or b[size >> 1] != (size >> 1) & 0xFF:
+                raise RuntimeError("W3: buffer %d altered or of %d bytes" % (i, len(b)))
+            total += len(b)
+        conn.send(("done", total))
+    if conn.recv() != "bye":
+        raise RuntimeError("expected bye")
+
+
+def run_pipe(workload, counts):
+    a, b = mp.Pipe(duplex=True)
+    p = mp.Process(target=peer, args=(b, workload, counts), daemon=True)
+    p.start()
+    if a.recv() != "ready":
+        raise RuntimeError("expected ready")
+    result = {"ok": True}
+    if workload == "W1":
+        for seq in range(counts["w1Warmup"]):
+            a.send({"seq": seq, "ts": time.perf_counter_ns() / 1e6, "tag": "ping"})
+            if a.recv()["seq"] != seq:
+                raise RuntimeError("W1: wrong echo")
+        samples = []
+        base = counts["w1Warmup"]
+        for i in range(counts["w1RoundTrips"]):
+            seq = base + i
+            t0 = time.perf_counter_ns()
+            a.send({"seq": seq, "ts": t0 / 1e6, "tag": "ping"})
+            echo = a.recv()
+            samples.append(time.perf_counter_ns() - t0)
+            if echo["seq"] != seq:
+                raise RuntimeError("W1: expected the echo of seq %d" % seq)
+        samples.sort()
+        n = len(samples)
+        us = lambda rank: samples[min(n, max(1, rank)) - 1] / 1000.0
+        median = us((n + 1) // 2) if n % 2 else (us(n // 2) + us(n // 2 + 1)) / 2
+        result.update(median_us=median, p99_us=us(math.ceil(0.99 * n)), mean_us=sum(samples) / n / 1000.0,
+                      min_us=us(1), max_us=us(n))
+    elif workload == "W2":
+        n = counts["w2Messages"]
+        t0 = time.perf_counter_ns()
+        for i in range(n):
+            a.send(item(i))
+        done = a.recv()
+        secs = (time.perf_counter_ns() - t0) / 1e9
+        if done != ("done", n):
+            raise RuntimeError("W2: peer reported %r" % (done,))
+        result.update(secs=secs)
+    else:
+        size = counts["w3BufferBytes"]
+        buf = bytes(i & 0xFF for i in range(256)) * (size // 256)
+        total = size * counts["w3Buffers"]
+        t0 = time.perf_counter_ns()
+        for _ in range(counts["w3Buffers"]):
+            a.send_bytes(buf)
+        done = a.recv()
+        secs = (time.perf_counter_ns() - t0) / 1e9
+        if done != ("done", total):
+            raise RuntimeError("W3: peer reported %r" % (done,))
+        result.update(secs=secs)
+    a.send("bye")
+    p.join(10)
+    return result
+
+
+def producer(q, ready, go, k, producers, n):
+    ready.put(("ready", "producer", k))
+    go.wait()
+    for i in range(k, n, producers):
+        q.put(item(i))
+
+
+def consumer(q, ready, go, results, producers):
+    ready.put(("ready", "consumer"))
+    go.wait()
+    nxt = list(range(producers))
+    count = 0
+    id_sum = 0
+    while True:
+        m = q.get()
+        if m is None:
+            break
+        i = m["id"]
+        k = i % producers
+        if i < nxt[k]:
+            raise RuntimeError("W4: id %d out of order" % i)
+        check_item(m, i)
+        nxt[k] = i + producers
+        count += 1
+        id_sum += i
+    results.put((count, id_sum))
+
+
+def run_queue(counts):
+    n = counts["w4Messages"]
+    q, ready, results, go = mp.Queue(), mp.Queue(), mp.Queue(), mp.Event()
+    producers = [mp.Process(target=producer, args=(q, ready, go, k, 2, n)) for k in range(2)]
+    consumers = [mp.Process(target=consumer, args=(q, ready, go, results, 2)) for _ in range(2)]
+    for p in consumers + producers:
+        p.start()
+    for _ in range(4):
+        ready.get(timeout=30)
+    t0 = time.perf_counter_ns()
+    go.set()
+    for p in producers:
+        p.join()
+    for _ in consumers:
+        q.put(None)
+    reports = [results.get(timeout=120) for _ in consumers]
+    secs = (time.perf_counter_ns() - t0) / 1e9
+    for p in consumers:
+        p.join(10)
+    count = sum(r[0] for r in reports)
+    if count != n or sum(r[1] for r in reports) != n * (n - 1) // 2:
+        raise RuntimeError("W4: consumers received %d of %d messages" % (count, n))
+    return {"ok": True, "secs": secs}
+
+
+def main():
+    workload, counts = sys.argv[1], json.loads(sys.argv[2])
+    try:
+        result = run_queue(counts) if workload == "W4" else run_pipe(workload, counts)
+    except Exception as err:  # reported to the harness as one line
+        result = {"ok": False, "error": "%s: %s" % (type(err).__name__, err)}
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BenchCase, Workload } from '../adapter.js';
+import { oneLine } from '../process/one-line.js';
+
+/** A case found in `dist/transports/`, and whether it can run here. */
+export interface RegisteredCase {
+  readonly case: BenchCase;
+  /** The compiled module that exports it. */
+  readonly module: string;
+  /** `undefined` when it can run; otherwise the one-line reason. */
+  readonly unavailable?: string;
+}
+
+/** An adapter file that could not be loaded (its cases are unknown). */
+export interface BrokenAdapter {
+  readonly module: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+const WORKLOADS: readonly Workload[] = ['W1', 'W2', 'W3', 'W4'];
+
+/** Imports every `*.js` adapter in `dir`, validates its cases and asks each whether it is available. */
+export async function discoverCases(
+  dir: string,
+): Promise<{ cases: RegisteredCase[]; broken: BrokenAdapter[] }> {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort();
+  const cases: RegisteredCase[] = [];
+  const broken: BrokenAdapter[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const module = join(dir, file);
+    let exported: unknown;
+    try {
+      exported = ((await import(pathToFileURL(module).href)) as { cases?: unknown }).cases;
+    } catch (err) {
+      broken.push({ module, name: basename(file, '.js'), reason: `adapter failed to load: ${oneLine(err)}` });
+      continue;
+    }
+    if (!Array.isArray(exported)) {
+      broken.push({ module, name: basename(file, '.js'), reason: 'adapter exports no `cases` array' });
+      continue;
+    }
+    for (const c of exported as BenchCase[]) {
+      const problem = validate(c, seen);
+      if (problem !== undefined) {
+        broken.push({ module, name: typeof c?.name === 'string' ? c.name : basename(file, '.js'), reason: problem });
+        continue;
+      }
+      seen.add(c.name);
+      let unavailable: string | undefined;
+      try {
+        unavailable = await withTimeout(c.available?.() ?? Promise.resolve(undefined), 15_000);
+      } catch (err) {
+        unavailable = `availability check failed: ${oneLine(err)}`;
+      }
+      cases.push(unavailable === undefined ? { case: c, module } : { case: c, module, unavailable });
+    }
+  }
+  return { cases, broken };
+}
+
+function validate(c: BenchCase, seen: Set<string>): string | undefined {
+  if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(c.name)) {
+    return 'invalid case: `name` must be kebab-case';
+  }
+  if (seen.has(c.name)) return `duplicate case name ${c.name}`;
+  if (!Array.isArray(c.workloads) || c.workloads.some((w) => !WORKLOADS.includes(w))) {
+    return `${c.name}: \`workloads\` must list W1–W4`;
+  }
+  if (c.external === undefined) {
+    if (c.workloads.some((w) => w !== 'W4') && c.link === undefined) return `${c.name}: W1–W3 need \`link\``;
+    if (c.workloads.includes('W4') && c.queue === undefined) return `${c.name}: W4 needs \`queue\``;
+  }
+  if (typeof c.encoding !== 'function') return `${c.name}: \`encoding\` must be a function of the workload`;
+  return undefined;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
