@@ -6,6 +6,8 @@ export interface ListenOptions {
   /**
    * Allow listening to `SIGUSR1`. Node reserves it to start the inspector (`node --inspect` on demand):
    * a listener may interfere with debugging, so it is refused unless this is `true`. Default `false`.
+   * While listening, the inspector does not start on `SIGUSR1`; once the last listener is removed the
+   * signal's default action (terminate the process) applies, not the inspector.
    *
    * @see https://nodejs.org/api/process.html#signal-events
    */

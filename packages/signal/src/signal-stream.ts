@@ -65,7 +65,10 @@ export class SignalStream implements AsyncIterableIterator<SignalName, undefined
     return [...this.#pending];
   }
 
-  /** Resolves with the next signal (pending ones first); `done` once the stream is closed. */
+  /**
+   * Resolves with the next signal (pending ones first); `done` once the stream is closed. One `next()` at a
+   * time: a second while one waits rejects with `ERR_INVALID_ARGUMENT`.
+   */
   next(): Promise<IteratorResult<SignalName, undefined>> {
     const first = this.#pending.values().next();
     if (first.done !== true) {
@@ -98,6 +101,7 @@ export class SignalStream implements AsyncIterableIterator<SignalName, undefined
     this.#end(undefined);
   }
 
+  /** The stream is its own iterator (iterate it once). */
   [Symbol.asyncIterator](): this {
     return this;
   }

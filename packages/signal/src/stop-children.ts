@@ -6,10 +6,15 @@ import { checkSignalName, type SignalName } from './signal-name.js';
  * like one — a pid, `exitCode`/`signalCode` (both `null` while it runs) and an `'exit'` event.
  */
 export interface ChildLike {
+  /** The process id; `undefined` when it never started. */
   readonly pid?: number | undefined;
+  /** The exit code once it exited normally, else `null`. */
   readonly exitCode: number | null;
+  /** The signal that ended it, else `null`. */
   readonly signalCode: string | null;
+  /** Subscribes once to its `'exit'` event (emitted after `exitCode`/`signalCode` are set). */
   once(event: 'exit', listener: (...args: any[]) => void): unknown;
+  /** Unsubscribes (optional; without it a listener stays until the exit). */
   off?(event: 'exit', listener: (...args: any[]) => void): unknown;
 }
 

@@ -90,6 +90,19 @@ describe('stopping children', () => {
     expect(parent.stderr()).not.toContain('timed out');
   });
 
+  it('propagateShutdown: three children that all ignore SIGTERM are stopped in parallel, within one budget', async () => {
+    const parent = startFixture('children-parent.mjs', ['plain', '1000', 'stubborn,stubborn,stubborn']);
+    const pids = (await parent.line(/^pids /)).split(' ').slice(1).map(Number);
+    grandchildren.push(...pids);
+    await parent.line('ready');
+    sendSignal(parent.pid, 'SIGTERM');
+    expect(await parent.exited).toEqual({ code: 143, signal: null });
+    // One after the other would need 3 x 1 s and overrun the grace + 1 s budget: a cleanup timeout, and
+    // children still running when the parent exits.
+    expect(parent.stderr()).not.toContain('timed out');
+    for (const pid of pids) expect(isRunning(pid)).toBe(false);
+  });
+
   it('propagateShutdown: a second signal SIGKILLs the children and exits at once', async () => {
     const parent = startFixture('children-parent.mjs', ['plain', '600000']);
     const pids = (await parent.line(/^pids /)).split(' ').slice(1).map(Number);
