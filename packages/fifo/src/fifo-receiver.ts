@@ -1,0 +1,195 @@
+import { closeSync, constants, openSync } from 'node:fs';
+import { Socket } from 'node:net';
+import {
+  compileValidator,
+  IpcError,
+  resolveCodec,
+  resolveFraming,
+  toIpcError,
+  type Codec,
+  type FrameDecoder,
+  type Framing,
+  type Receiver,
+  type RecvOptions,
+  type StreamChannelOptions,
+} from '@ipc/core';
+import { Inbox } from '@ipc/core/internal';
+
+/** Options of a FIFO {@link FifoReceiver}. */
+export interface FifoReceiverOptions<T> extends StreamChannelOptions<T> {
+  /**
+   * What happens when the last writer closes the FIFO. `false` (default): the receiver ends, like
+   * `cat fifo` (the iteration ends, `recv` rejects with `ERR_CLOSED`). `true`: it keeps waiting for
+   * the next writer, like a daemon's control FIFO; only `close()` ends it.
+   */
+  persistent?: boolean | undefined;
+}
+
+/**
+ * Receives messages from a FIFO, reading through the event loop (the descriptor is non-blocking and
+ * watched by epoll as a libuv pipe handle), so no pool thread waits for writers. Each "session" of
+ * writers (from the first writer opening to the last one closing) is decoded on its own: a session
+ * that stops in the middle of a frame gives `ERR_PEER_GONE` — the end of a non-persistent receiver, a
+ * single failed `recv` of a persistent one, which then goes on with the next writer.
+ */
+export class FifoReceiver<T> implements Receiver<T> {
+  private readonly inbox: Inbox<T>;
+  private readonly codec: Codec<T>;
+  private readonly framing: Framing;
+  private readonly validate: ((value: unknown) => T) | undefined;
+  private socket: Socket | undefined;
+  private decoder: FrameDecoder | undefined;
+  private discarding = false;
+  private paused = false;
+  private keeper: number | undefined;
+  private closing: Promise<void> | undefined;
+
+  /**
+   * @param path - the FIFO (reopened by path between writer sessions when persistent)
+   * @param fd - a descriptor already open on it with `O_RDONLY | O_NONBLOCK`
+   * @param options - codec, framing, limits, persistence
+   */
+  constructor(
+    readonly path: string,
+    fd: number,
+    private readonly options: FifoReceiverOptions<T> = {},
+  ) {
+    this.codec = resolveCodec<T>(options.codec);
+    this.framing = resolveFraming(options.framing);
+    this.validate = options.validate === undefined ? undefined : compileValidator(options.validate);
+    this.inbox = new Inbox<T>({
+      highWaterMessages: options.highWaterMessages,
+      highWaterBytes: options.highWaterBytes,
+      onFull: () => {
+        this.paused = true;
+        this.socket?.pause();
+      },
+      onRoom: () => {
+        this.paused = false;
+        if (!this.inbox.done) this.socket?.resume();
+      },
+    });
+    if (options.persistent === true) {
+      // A second read descriptor held for the receiver's life: between writer sessions the FIFO
+      // keeps a reader, so writers can open it and nothing they write is dropped.
+      this.keeper = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    }
+    this.attach(fd);
+  }
+
+  /** {@inheritDoc Receiver.recv} */
+  recv(options?: RecvOptions): Promise<T> {
+    return this.inbox.recv(options);
+  }
+
+  /** Stops reading and closes the descriptors (idempotent). Buffered messages are dropped. */
+  close(): Promise<void> {
+    this.closing ??= this.shut();
+    return this.closing;
+  }
+
+  /** Closes (see {@link FifoReceiver.close}). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Iterates messages until the last writer leaves (or forever when persistent); breaking out does not close. */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this.inbox[Symbol.asyncIterator]();
+  }
+
+  private attach(fd: number): void {
+    const socket = new Socket({ fd, readable: true, writable: false });
+    const decoder = this.framing.createDecoder({ maxFrameBytes: this.options.maxFrameBytes });
+    this.socket = socket;
+    this.decoder = decoder;
+    this.discarding = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (this.discarding || this.socket !== socket) return;
+      let frames: Uint8Array[];
+      try {
+        frames = decoder.push(chunk);
+      } catch (err) {
+        this.sessionFailed(toIpcError(err, 'ERR_DECODE'));
+        return;
+      }
+      for (let i = 0; i < frames.length; i++) this.deliver(frames[i] as Uint8Array);
+    });
+    socket.on('end', () => {
+      if (this.socket === socket) this.sessionEnded(decoder);
+    });
+    socket.on('error', (err) => {
+      if (this.socket !== socket) return;
+      this.inbox.fail(toIpcError(err, 'ERR_PEER_GONE', `reading ${this.path} failed`));
+      socket.destroy();
+    });
+    if (this.paused) socket.pause();
+  }
+
+  private deliver(frame: Uint8Array): void {
+    let value: T;
+    try {
+      value = this.codec.decode(frame);
+      if (this.validate) value = this.validate(value);
+    } catch (err) {
+      this.inbox.pushError(toIpcError(err, 'ERR_DECODE'), frame.byteLength);
+      return;
+    }
+    this.inbox.push(value, frame.byteLength);
+  }
+
+  /** The stream of this writer session cannot be decoded any further (a frame too large, bad framing). */
+  private sessionFailed(error: IpcError): void {
+    if (this.options.persistent === true) {
+      this.inbox.pushError(error);
+      this.discarding = true; // skip the rest of this session; the next one starts clean
+    } else {
+      this.inbox.fail(error);
+      this.socket?.destroy();
+    }
+  }
+
+  /** The last writer closed the FIFO. */
+  private sessionEnded(decoder: FrameDecoder): void {
+    if (this.inbox.done) return;
+    let failure: IpcError | undefined;
+    if (!this.discarding) {
+      try {
+        for (const frame of decoder.end()) this.deliver(frame);
+      } catch (err) {
+        failure = toIpcError(err, 'ERR_PEER_GONE', 'a writer left in the middle of a message');
+      }
+    }
+    if (this.options.persistent !== true) {
+      if (failure) this.inbox.fail(failure);
+      else this.inbox.end(new IpcError('ERR_CLOSED', `the last writer closed ${this.path}`));
+      return;
+    }
+    if (failure) this.inbox.pushError(failure);
+    // Reopen to wait for the next writer (the old descriptor would report end-of-file forever).
+    let fd: number;
+    try {
+      fd = openSync(this.path, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (err) {
+      this.inbox.fail(toIpcError(err, 'ERR_INTERNAL', `cannot reopen ${this.path} for the next writer`));
+      return;
+    }
+    this.attach(fd);
+  }
+
+  private async shut(): Promise<void> {
+    this.inbox.close();
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket && !socket.destroyed) {
+      await new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.destroy();
+      });
+    }
+    if (this.keeper !== undefined) {
+      closeSync(this.keeper);
+      this.keeper = undefined;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { Socket } from 'node:net';
+import {
+  IpcError,
+  resolveCodec,
+  resolveFraming,
+  streamSender,
+  throwIfAborted,
+  type Sender,
+  type StreamChannelOptions,
+} from '@ipc/core';
+import { AtomicFrameSender } from './atomic-frame-sender.js';
+import { checkPath } from './fifo-path.js';
+import { FifoReceiver } from './fifo-receiver.js';
+import { closeQuietly, openReadFd, openWriteFd } from './open-fifo-fd.js';
+
+/** Options of {@link openFifo}. */
+export interface OpenFifoOptions<T = unknown> extends StreamChannelOptions<T> {
+  /**
+   * Cancels the wait for a reader when opening for writing (`ERR_ABORTED`). Opening for reading never
+   * waits; an aborted signal still fails it.
+   */
+  signal?: AbortSignal | undefined;
+  /** Milliseconds to wait for a reader when opening for writing (`ERR_TIMEOUT`). Default: no limit. */
+  timeout?: number | undefined;
+  /** Reading: keep waiting for the next writer when the last one closes (see `FifoReceiverOptions.persistent`). Default `false`. */
+  persistent?: boolean | undefined;
+  /**
+   * Writing: this sender is the FIFO's only writer. `false` (default): safe with other writers —
+   * every `write(2)` holds whole frames and at most `PIPE_BUF` (4096) bytes, which the kernel writes
+   * atomically, and a bigger frame is refused with `ERR_FRAME_TOO_LARGE`. `true`: frames of any size,
+   * and coalesced writes of up to 32 KiB (faster), which other writers could interleave with.
+   */
+  exclusive?: boolean | undefined;
+}
+
+/**
+ * Opens a FIFO as a message {@link FifoReceiver} (`'r'`) or {@link Sender} (`'w'`).
+ *
+ * - `'r'` opens at once (`O_RDONLY | O_NONBLOCK`), writer or not, and reads through the event loop;
+ *   `recv` waits for writers. See `persistent` for what the last writer closing does.
+ * - `'w'` waits until a reader has the FIFO open (retrying `O_WRONLY | O_NONBLOCK`, which fails
+ *   with `ENXIO` until then), bounded by `signal`/`timeout`. A reader that goes away later makes
+ *   `send` fail with `ERR_PEER_GONE`. See `exclusive` for several writers.
+ *
+ * With `framing: 'lines'` and `codec: 'json'` a FIFO speaks newline-delimited JSON, for shell tools:
+ * `echo '{"a":1}' > fifo` reaches the receiver, `cat fifo` prints what a sender sends.
+ *
+ * @throws IpcError `ERR_NOT_FOUND` when nothing is at `path`; `ERR_INVALID_ARGUMENT` when it is not a
+ *   FIFO, or for bad options; `ERR_PERMISSION`; `ERR_TIMEOUT`/`ERR_ABORTED` while waiting for a reader
+ */
+export function openFifo<T = unknown>(
+  path: string,
+  mode: 'r',
+  options?: OpenFifoOptions<T>,
+): Promise<FifoReceiver<T>>;
+export function openFifo<T = unknown>(
+  path: string,
+  mode: 'w',
+  options?: OpenFifoOptions<T>,
+): Promise<Sender<T>>;
+export async function openFifo<T = unknown>(
+  path: string,
+  mode: 'r' | 'w',
+  options: OpenFifoOptions<T> = {},
+): Promise<FifoReceiver<T> | Sender<T>> {
+  checkPath(path);
+  throwIfAborted(options.signal);
+  const codec = resolveCodec<T>(options.codec);
+  const framing = resolveFraming(options.framing);
+  if (mode === 'r') {
+    framing.createDecoder({ maxFrameBytes: options.maxFrameBytes }); // checks the limit
+    const fd = await openReadFd(path);
+    try {
+      return new FifoReceiver<T>(path, fd, options);
+    } catch (err) {
+      closeQuietly(fd);
+      throw err;
+    }
+  }
+  if (mode !== 'w') {
+    throw new IpcError('ERR_INVALID_ARGUMENT', `mode must be 'r' or 'w', got ${JSON.stringify(mode)}`);
+  }
+  const fd = await openWriteFd(path, { signal: options.signal, timeout: options.timeout });
+  const socket = new Socket({ fd, readable: false, writable: true });
+  if (options.exclusive === true) return streamSender<T>(socket, { codec, framing });
+  return new AtomicFrameSender<T>(socket, codec, framing);
+}
