@@ -1,0 +1,53 @@
+/**
+ * `@ipc/pipe`: the driver starts the peer itself with `spawnChannel` (a socketpair on the child's fd 3),
+ * the peer opens its end with `parentChannel`. msgpack for W1/W2, raw bytes for W3; the default
+ * length-prefixed framing.
+ */
+import type { BenchCase, Link } from '../adapter.js';
+
+const codecFor = (payload: 'object' | 'bytes'): 'raw' | 'msgpack' =>
+  payload === 'bytes' ? 'raw' : 'msgpack';
+
+export const cases: BenchCase[] = [
+  {
+    name: 'ipc-pipe',
+    group: 'ipc',
+    description: 'spawnChannel / parentChannel: a socketpair on the child’s fd 3, streamChannel framing',
+    workloads: ['W1', 'W2', 'W3'],
+    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len]' : 'msgpack, [u32 BE len]'),
+    async available() {
+      try {
+        const pipe = await import('@ipc/pipe');
+        return typeof pipe.spawnChannel === 'function'
+          ? undefined
+          : '@ipc/pipe has no spawnChannel (not built?)';
+      } catch (err) {
+        return `@ipc/pipe does not load: ${String(err)}`;
+      }
+    },
+    link: {
+      async driver(ctx): Promise<Link> {
+        const { spawnChannel } = await import('@ipc/pipe');
+        const { child, channel, exited } = spawnChannel(process.execPath, ctx.peerArgv(ctx.info), {
+          codec: codecFor(ctx.payload),
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
+        return {
+          send: (m) => channel.send(m),
+          recv: () => channel.recv(),
+          async close() {
+            await channel.close();
+            // The peer exits once its side is closed; make sure it is gone either way.
+            const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+            await exited.catch(() => undefined);
+            clearTimeout(timer);
+          },
+        };
+      },
+      async peer(ctx) {
+        const { parentChannel } = await import('@ipc/pipe');
+        return parentChannel({ codec: codecFor(ctx.payload) });
+      },
+    },
+  },
+];
