@@ -179,6 +179,8 @@ export interface ExternalRequest {
   /** The counts of this run (full, quick or tiny). */
   readonly counts: Counts;
   readonly dir: string;
+  /** Check every message completely (the tour), not only order and a sample. */
+  readonly verifyAll: boolean;
 }
 
 /**

@@ -7,6 +7,7 @@ import { decodeSpec } from './process/case-spec.js';
 import { loadCase } from './process/load-case.js';
 import { oneLine } from './process/one-line.js';
 import { exitWithParent } from './process/watch-parent.js';
+import { setVerifyAll } from './workloads/messages.js';
 import type { CaseOutcome } from './run/case-outcome.js';
 import type { Measurement } from './workloads/measurement.js';
 import { runExternalCase } from './workloads/run-external-case.js';
@@ -15,6 +16,7 @@ import { runQueueCase } from './workloads/run-queue-case.js';
 
 exitWithParent();
 const spec = decodeSpec(process.argv[2]);
+setVerifyAll(spec.verifyAll === true);
 let outcome: CaseOutcome;
 try {
   const c = await loadCase(spec.module, spec.caseName);

@@ -20,7 +20,10 @@ try {
     }
     for (const b of broken) process.stdout.write(`${b.name.padEnd(24)} -       -            ${b.reason}\n`);
   } else {
-    const run = await runBench(options, ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '));
+    const run = await runBench(
+      options,
+      ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+    );
     process.stdout.write(`\n${textTable(run.rows, run.workloads)}\n\n`);
     process.stdout.write(`Wrote ${run.files.join(', ')}\n`);
   }

@@ -4,11 +4,13 @@ import { decodeSpec } from './process/case-spec.js';
 import { loadCase } from './process/load-case.js';
 import { oneLine } from './process/one-line.js';
 import { exitWithParent } from './process/watch-parent.js';
+import { setVerifyAll } from './workloads/messages.js';
 import { runLinkPeer } from './workloads/link-peer.js';
 
 exitWithParent();
 try {
   const spec = decodeSpec(process.argv[2]);
+  setVerifyAll(spec.verifyAll === true);
   const c = await loadCase(spec.module, spec.caseName);
   if (c.link === undefined) throw new Error(`${c.name} has no link sides`);
   const workload = spec.workload as LinkWorkload;

@@ -4,12 +4,14 @@ import { ControlPipe } from './process/control-pipe.js';
 import { loadCase } from './process/load-case.js';
 import { oneLine } from './process/one-line.js';
 import { exitWithParent } from './process/watch-parent.js';
+import { setVerifyAll } from './workloads/messages.js';
 import { runQueueRole } from './workloads/queue-role.js';
 
 exitWithParent();
 const control = ControlPipe.ofChild();
 try {
   const spec = decodeSpec(process.argv[2]);
+  setVerifyAll(spec.verifyAll === true);
   const c = await loadCase(spec.module, spec.caseName);
   await runQueueRole(c, spec, control);
   control.close();

@@ -13,6 +13,8 @@ export interface CliOptions {
   out: string;
   /** Also write the Markdown report here (and its chart beside it, same name with `.svg`). */
   markdown?: string;
+  /** Check every message completely (`--verify`; the tour), not only ids/order and a sample. */
+  verifyAll: boolean;
   list: boolean;
   help: boolean;
 }
@@ -32,6 +34,7 @@ const OPTIONS = {
   out: { type: 'string' },
   markdown: { type: 'string' },
   launches: { type: 'string' },
+  verify: { type: 'boolean' },
   list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -45,12 +48,15 @@ export const USAGE = `Usage: npm run bench -- [options]
   --launches N        separate launches per case (default 3; 1 with --quick/--tiny)
   --out DIR           where results.jsonl, results.json, report.md, chart.svg go (default bench-results)
   --markdown FILE     also write the Markdown report to FILE, its chart beside it (FILE.svg)
+  --verify            check every message field by field (default: ids/order + every 1,024th)
   --list              list the cases and whether they can run here
   -h, --help          this help`;
 
 /** Parses the CLI arguments (throws {@link UsageError}). Case names are checked later, against the registry. */
 export function parseCliOptions(argv: readonly string[]): CliOptions {
-  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; args: string[]; strict: true }>>['values'];
+  let values: ReturnType<
+    typeof parseArgs<{ options: typeof OPTIONS; args: string[]; strict: true }>
+  >['values'];
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (err) {
@@ -59,7 +65,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       .join(', ');
     throw new UsageError(`${(err as Error).message.split('\n')[0]}. Valid options: ${valid}`);
   }
-  if (values.quick === true && values.tiny === true) throw new UsageError('--quick and --tiny exclude each other');
+  if (values.quick === true && values.tiny === true)
+    throw new UsageError('--quick and --tiny exclude each other');
   const size: RunSize = values.tiny === true ? 'tiny' : values.quick === true ? 'quick' : 'full';
   let launches = size === 'full' ? 3 : 1;
   if (values.launches !== undefined) {
@@ -73,7 +80,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     const asked = splitList(values.workloads).map((w) => w.toUpperCase());
     const bad = asked.filter((w) => !ALL_WORKLOADS.includes(w as Workload));
     if (bad.length > 0 || asked.length === 0) {
-      throw new UsageError(`unknown workload ${bad.join(', ') || '(none)'}. Valid workloads: ${ALL_WORKLOADS.join(', ')}`);
+      throw new UsageError(
+        `unknown workload ${bad.join(', ') || '(none)'}. Valid workloads: ${ALL_WORKLOADS.join(', ')}`,
+      );
     }
     workloads = ALL_WORKLOADS.filter((w) => asked.includes(w));
   }
@@ -82,6 +91,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     launches,
     workloads,
     out: values.out ?? 'bench-results',
+    verifyAll: values.verify === true,
     list: values.list === true,
     help: values.help === true,
   };

@@ -40,7 +40,9 @@ export class Progress {
     if (!record.ok) this.failed += 1;
     const value = headlineOf(record);
     this.last = `${record.workload} ${record.peer}: ${
-      record.ok ? `${formatFigure(value, record.workload)} ${UNITS[record.workload]}` : `FAILED — ${record.error}`
+      record.ok
+        ? `${formatFigure(value, record.workload)} ${UNITS[record.workload]}`
+        : `FAILED — ${record.error}`
     }`;
     if (this.live === undefined) {
       this.stream.write(`[${this.done}/${this.total}] ${this.last} (${formatDuration(record.wall_ms)})\n`);

@@ -31,26 +31,42 @@ export interface BenchRun {
 const TIMEOUT_MS = { full: 240_000, quick: 45_000, tiny: 30_000 } as const;
 
 /** Discovers, selects, runs (interleaved launches) and writes the results. */
-export async function runBench(options: CliOptions, command: string, progress = new Progress()): Promise<BenchRun> {
+export async function runBench(
+  options: CliOptions,
+  command: string,
+  progress = new Progress(),
+): Promise<BenchRun> {
   const started = Date.now();
   const { cases, broken } = await discoverCases(transportsDir);
   const { run, skipped } = selectCases(cases, broken, options.only);
   const counts = countsFor(options.size);
   const steps = planSteps(run, options.workloads, options.launches);
   for (const s of skipped) process.stderr.write(`skipped ${s.name}: ${s.reason}\n`);
-  progress.start(steps.length, `bench (${options.size}, ${options.launches} launch${options.launches > 1 ? 'es' : ''})`);
+  progress.start(
+    steps.length,
+    `bench (${options.size}, ${options.launches} launch${options.launches > 1 ? 'es' : ''})`,
+  );
   const records: ResultRecord[] = [];
   try {
     for (const step of steps) {
       progress.caseStarted(step.reg.case.name, step.workload, step.launch, options.launches);
-      const record = await runCaseProcess(step.reg, step.workload, counts, step.launch, TIMEOUT_MS[options.size]);
+      const record = await runCaseProcess(
+        step.reg,
+        step.workload,
+        counts,
+        step.launch,
+        TIMEOUT_MS[options.size],
+        options.verifyAll,
+      );
       records.push(record);
       progress.caseDone(record);
     }
   } finally {
     progress.finish();
   }
-  const notes = new Map(run.flatMap((r) => (r.case.note !== undefined ? [[r.case.name, r.case.note] as const] : [])));
+  const notes = new Map(
+    run.flatMap((r) => (r.case.note !== undefined ? [[r.case.name, r.case.note] as const] : [])),
+  );
   const rows = summarize(records, notes);
   const info: RunInfo = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -61,7 +77,11 @@ export async function runBench(options: CliOptions, command: string, progress = 
     machine: machineInfo(),
   };
   if (process.env['IPC_BENCH_NOTE'] !== undefined) info.note = process.env['IPC_BENCH_NOTE'];
-  const files = writeOutputs(options, { records, rows, skipped, info, workloads: options.workloads, files: [] }, counts);
+  const files = writeOutputs(
+    options,
+    { records, rows, skipped, info, workloads: options.workloads, files: [] },
+    counts,
+  );
   return { records, rows, skipped, info, workloads: options.workloads, files };
 }
 

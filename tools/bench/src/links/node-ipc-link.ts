@@ -4,7 +4,12 @@ import type { Link } from '../adapter.js';
 
 /** The `process.send` / `child.send` surface shared by both ends of a Node IPC channel. */
 export interface NodeIpcEnd {
-  send?(message: unknown, sendHandle?: undefined, options?: undefined, callback?: (err: Error | null) => void): boolean;
+  send?(
+    message: unknown,
+    sendHandle?: undefined,
+    options?: undefined,
+    callback?: (err: Error | null) => void,
+  ): boolean;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   on(event: 'disconnect', listener: () => void): unknown;
   disconnect?(): void;
@@ -38,7 +43,10 @@ export function nodeIpcLink(
       w();
     }
   };
-  end.on('message', options.base64 ? (m) => inbox.push(Buffer.from(m as string, 'base64')) : (m) => inbox.push(m));
+  end.on(
+    'message',
+    options.base64 ? (m) => inbox.push(Buffer.from(m as string, 'base64')) : (m) => inbox.push(m),
+  );
   end.on('disconnect', () => inbox.end());
   const send = end.send?.bind(end);
   if (send === undefined) throw new Error('this process has no IPC channel');

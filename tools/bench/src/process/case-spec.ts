@@ -13,6 +13,8 @@ export interface CaseSpec {
   id: string;
   /** What the driver / parent handed to this side. */
   info: JsonObject;
+  /** Check every message field by field (the tour), not only ids and a sample. */
+  verifyAll?: boolean;
   role?: 'producer' | 'consumer';
   index?: number;
   producers?: number;

@@ -4,10 +4,7 @@ import { Inbox } from '@ipc/core/internal';
 
 /** A harness control message between the W4 parent and its children (newline-delimited JSON). */
 export type RoleControl =
-  | { t: 'ready' }
-  | { t: 'go' }
-  | { t: 'done'; count: number; idSum?: number }
-  | { t: 'error'; error: string };
+  { t: 'ready' } | { t: 'go' } | { t: 'done'; count: number; idSum?: number } | { t: 'error'; error: string };
 
 /** Newline-delimited JSON over a socketpair (fd 3 of a W4 child): ready, go, done. */
 export class ControlPipe {

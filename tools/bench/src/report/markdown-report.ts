@@ -40,7 +40,10 @@ export function markdownReport(
     );
     for (const r of of) {
       const name = `${r.bestNode === true ? `**${r.peer}**` : r.peer}${r.group === 'node' ? ' (Node)' : r.group === 'python' ? ' (Python)' : ''}`;
-      const enc = r.error !== undefined ? `failed: ${r.error}` : r.encoding + (r.note !== undefined ? `; ${r.note}` : '');
+      const enc =
+        r.error !== undefined
+          ? `failed: ${r.error}`
+          : r.encoding + (r.note !== undefined ? `; ${r.note}` : '');
       lines.push(
         `| ${name} | ${formatFigure(r.median, w)} |${w1 ? ` ${formatFigure(r.p99_us, w)} |` : ''} ${formatSpread(r.spread)} | ${formatRatio(r.ratio)} | ${cell(enc)} | ${r.ok}/${r.runs} |`,
       );

@@ -32,7 +32,10 @@ export function machineInfo(): MachineInfo {
     os: `${type()} ${release()}`,
     node: process.versions.node,
   };
-  const py = spawnSync(process.env['IPC_BENCH_PYTHON'] ?? 'python3', ['--version'], { encoding: 'utf8', timeout: 5000 });
+  const py = spawnSync(process.env['IPC_BENCH_PYTHON'] ?? 'python3', ['--version'], {
+    encoding: 'utf8',
+    timeout: 5000,
+  });
   const version = /Python (\S+)/.exec(`${py.stdout ?? ''}${py.stderr ?? ''}`)?.[1];
   if (version !== undefined) info.python = version;
   return info;

@@ -9,16 +9,24 @@ const PLOT_X0 = 250;
 const PLOT_X1 = 760;
 const ROW = 22;
 const COLORS: Record<CaseGroup, string> = { ipc: '#2563eb', node: '#6b7280', python: '#d97706' };
-const TICKS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+const TICKS = [
+  0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000,
+];
 const UNITS: Record<Workload, string> = { W1: 'µs', W2: 'msg/s', W3: 'MiB/s', W4: 'msg/s' };
 
 /**
  * A bar chart of each case's speed relative to the best Node built-in peer, one panel per workload, on
  * a shared log scale: bars grow right of the ×1 line when faster, left when slower.
  */
-export function svgChart(rows: readonly SummaryRow[], workloads: readonly Workload[], subtitle: string): string {
+export function svgChart(
+  rows: readonly SummaryRow[],
+  workloads: readonly Workload[],
+  subtitle: string,
+): string {
   const panels = workloads.map((w) => ({ w, rows: orderedRows(rows, w) })).filter((p) => p.rows.length > 0);
-  const ratios = rows.map((r) => r.ratio).filter((r): r is number => r !== undefined && r > 0 && Number.isFinite(r));
+  const ratios = rows
+    .map((r) => r.ratio)
+    .filter((r): r is number => r !== undefined && r > 0 && Number.isFinite(r));
   const lo = Math.min(0.5, ...ratios) / 1.25;
   const hi = Math.max(2, ...ratios) * 1.25;
   const x = (r: number): number =>
@@ -26,7 +34,12 @@ export function svgChart(rows: readonly SummaryRow[], workloads: readonly Worklo
   const parts: string[] = [];
   let y = 20;
   parts.push(
-    text(LABEL_X, y + 6, 'Speed relative to the best Node built-in peer (×1 line; right = faster; log scale)', 'title'),
+    text(
+      LABEL_X,
+      y + 6,
+      'Speed relative to the best Node built-in peer (×1 line; right = faster; log scale)',
+      'title',
+    ),
   );
   y += 22;
   parts.push(text(LABEL_X, y, subtitle, 'sub'));

@@ -15,7 +15,16 @@ export function textTable(rows: readonly SummaryRow[], workloads: readonly Workl
   for (const w of workloads) {
     const of = orderedRows(rows, w);
     if (of.length === 0) continue;
-    const header = ['case', 'group', w === 'W1' ? 'median µs' : WORKLOAD_UNITS[w], ...(w === 'W1' ? ['p99 µs'] : []), 'spread', 'vs best Node', 'runs', 'encoding'];
+    const header = [
+      'case',
+      'group',
+      w === 'W1' ? 'median µs' : WORKLOAD_UNITS[w],
+      ...(w === 'W1' ? ['p99 µs'] : []),
+      'spread',
+      'vs best Node',
+      'runs',
+      'encoding',
+    ];
     const body = of.map((r) => [
       r.peer + (r.bestNode === true ? ' *' : ''),
       r.group,
@@ -24,13 +33,17 @@ export function textTable(rows: readonly SummaryRow[], workloads: readonly Workl
       formatSpread(r.spread),
       formatRatio(r.ratio),
       `${r.ok}/${r.runs}`,
-      r.error !== undefined ? `FAILED: ${r.error}` : r.encoding + (r.note !== undefined ? ` (${r.note})` : ''),
+      r.error !== undefined
+        ? `FAILED: ${r.error}`
+        : r.encoding + (r.note !== undefined ? ` (${r.note})` : ''),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
     const numeric = (i: number): boolean => i >= 2 && i < header.length - 1;
     const line = (cells: string[]): string =>
       cells
-        .map((c, i) => (i === cells.length - 1 ? c : numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .map((c, i) =>
+          i === cells.length - 1 ? c : numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!),
+        )
         .join('  ');
     out.push(`${WORKLOAD_TITLES[w]} — ${WORKLOAD_UNITS[w]}`, line(header), ...body.map(line), '');
   }

@@ -20,7 +20,8 @@ export function planSteps(
   const steps: Step[] = [];
   for (let launch = 1; launch <= launches; launch++) {
     for (const workload of workloads) {
-      for (const reg of cases) if (reg.case.workloads.includes(workload)) steps.push({ reg, workload, launch });
+      for (const reg of cases)
+        if (reg.case.workloads.includes(workload)) steps.push({ reg, workload, launch });
     }
   }
   return steps;

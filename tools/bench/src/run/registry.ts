@@ -22,18 +22,26 @@ export interface BrokenAdapter {
 
 const WORKLOADS: readonly Workload[] = ['W1', 'W2', 'W3', 'W4'];
 
-/** Imports every `*.js` adapter in `dir`, validates its cases and asks each whether it is available. */
+/**
+ * Imports every `*.js` adapter in `dir` (and in the folders of `IPC_BENCH_ADAPTERS`, separated by
+ * `:` — for out-of-tree adapters and the harness's own tests), validates its cases and asks each
+ * whether it is available.
+ */
 export async function discoverCases(
   dir: string,
 ): Promise<{ cases: RegisteredCase[]; broken: BrokenAdapter[] }> {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.js'))
-    .sort();
+  const dirs = [dir, ...(process.env['IPC_BENCH_ADAPTERS'] ?? '').split(':').filter((d) => d !== '')];
+  const files = dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.js'))
+      .sort()
+      .map((f) => join(d, f)),
+  );
   const cases: RegisteredCase[] = [];
   const broken: BrokenAdapter[] = [];
   const seen = new Set<string>();
-  for (const file of files) {
-    const module = join(dir, file);
+  for (const module of files) {
+    const file = basename(module);
     let exported: unknown;
     try {
       exported = ((await import(pathToFileURL(module).href)) as { cases?: unknown }).cases;
@@ -48,7 +56,11 @@ export async function discoverCases(
     for (const c of exported as BenchCase[]) {
       const problem = validate(c, seen);
       if (problem !== undefined) {
-        broken.push({ module, name: typeof c?.name === 'string' ? c.name : basename(file, '.js'), reason: problem });
+        broken.push({
+          module,
+          name: typeof c?.name === 'string' ? c.name : basename(file, '.js'),
+          reason: problem,
+        });
         continue;
       }
       seen.add(c.name);
@@ -65,11 +77,19 @@ export async function discoverCases(
 }
 
 function validate(c: BenchCase, seen: Set<string>): string | undefined {
-  if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(c.name)) {
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    typeof c.name !== 'string' ||
+    !/^[a-z0-9][a-z0-9-]*$/.test(c.name)
+  ) {
     return 'invalid case: `name` must be kebab-case';
   }
   if (seen.has(c.name)) return `duplicate case name ${c.name}`;
-  if (!Array.isArray(c.workloads) || c.workloads.some((w) => !WORKLOADS.includes(w))) {
+  if (
+    !Array.isArray(c.workloads) ||
+    (c.workloads as unknown[]).some((w) => !WORKLOADS.includes(w as Workload))
+  ) {
     return `${c.name}: \`workloads\` must list W1–W4`;
   }
   if (c.external === undefined) {

@@ -21,12 +21,13 @@ export async function runCaseProcess(
   counts: Counts,
   launch: number,
   timeoutMs: number,
+  verifyAll = false,
 ): Promise<ResultRecord> {
   const c = reg.case;
   const dir = mkdtempSync(join(tmpdir(), 'ipc-bench-'));
   runs += 1;
   const id = `b${process.pid.toString(36)}${runs.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const spec = { module: reg.module, caseName: c.name, workload, counts, dir, id, info: {} };
+  const spec = { module: reg.module, caseName: c.name, workload, counts, dir, id, info: {}, verifyAll };
   const started = Date.now();
   const child = fork(caseMain, [encodeSpec(spec)], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

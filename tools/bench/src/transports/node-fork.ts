@@ -10,10 +10,16 @@ function forkSides(serialization: 'json' | 'advanced'): LinkSides {
   return {
     async driver(ctx) {
       const child = ctx.spawnPeer({ serialization });
-      return nodeIpcLink(child, { bytes: ctx.payload === 'bytes', base64: base64 && ctx.payload === 'bytes' });
+      return nodeIpcLink(child, {
+        bytes: ctx.payload === 'bytes',
+        base64: base64 && ctx.payload === 'bytes',
+      });
     },
     async peer(ctx) {
-      return nodeIpcLink(process, { bytes: ctx.payload === 'bytes', base64: base64 && ctx.payload === 'bytes' });
+      return nodeIpcLink(process, {
+        bytes: ctx.payload === 'bytes',
+        base64: base64 && ctx.payload === 'bytes',
+      });
     },
   };
 }

@@ -23,7 +23,12 @@ async function pythonAvailable(): Promise<string | undefined> {
 const external: ExternalSide = {
   command: (request) => ({
     file: PYTHON,
-    args: [join(benchDir, 'python', 'mp_bench.py'), request.workload, JSON.stringify(request.counts)],
+    args: [
+      join(benchDir, 'python', 'mp_bench.py'),
+      request.workload,
+      JSON.stringify(request.counts),
+      request.verifyAll ? 'all' : 'sample',
+    ],
   }),
 };
 

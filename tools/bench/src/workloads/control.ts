@@ -1,10 +1,7 @@
 import type { Payload } from '../adapter.js';
 
 /** The harness's own messages on a link: the peer's ready, its completion, the driver's goodbye. */
-export type ControlMessage =
-  | { t: 'ready' }
-  | { t: 'done'; count: number; bytes?: number }
-  | { t: 'bye' };
+export type ControlMessage = { t: 'ready' } | { t: 'done'; count: number; bytes?: number } | { t: 'bye' };
 
 /** Encodes a control message for a link (a small JSON buffer on a bytes link). */
 export function encodeControl(message: ControlMessage, payload: Payload): unknown {

@@ -58,7 +58,13 @@ export function messageRate(workload: 'W2' | 'W4', count: number, elapsedNs: num
 /** W3 throughput in MiB/s. */
 export function bulkRate(bytes: number, elapsedNs: number): Measurement {
   const secs = elapsedNs / 1e9;
-  return { workload: 'W3', unit: 'MiB/s', MiB_s: round(bytes / secs / 1_048_576, 1), secs: round(secs, 4), bytes };
+  return {
+    workload: 'W3',
+    unit: 'MiB/s',
+    MiB_s: round(bytes / secs / 1_048_576, 1),
+    secs: round(secs, 4),
+    bytes,
+  };
 }
 
 function round(v: number, digits = 2): number {

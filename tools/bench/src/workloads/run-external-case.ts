@@ -22,6 +22,7 @@ export async function runExternalCase(c: BenchCase, spec: CaseSpec): Promise<Mea
     workload: spec.workload,
     counts: spec.counts,
     dir: spec.dir,
+    verifyAll: spec.verifyAll === true,
   });
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -77,7 +77,7 @@ export async function runQueueCase(c: BenchCase, spec: CaseSpec): Promise<Measur
     const producers = roles.filter((r) => r.role === 'producer');
     const consumers = roles.filter((r) => r.role === 'consumer');
     const consumed = consumers.map((r) => expect(r, 'done'));
-    consumed.forEach((p) => p.catch(() => undefined));
+    for (const p of consumed) p.catch(() => undefined);
     await Promise.all(producers.map((r) => expect(r, 'done')));
     children.finishing();
     await Promise.race([Promise.all(producers.map((r) => r.exited)), children.failure]);
@@ -97,7 +97,8 @@ export async function runQueueCase(c: BenchCase, spec: CaseSpec): Promise<Measur
       idSum += m.idSum ?? 0;
     }
     if (count !== n) throw new CheckError(`W4: the consumers received ${count} of ${n} messages`);
-    if (idSum !== (n * (n - 1)) / 2) throw new CheckError(`W4: the ids received do not add up (lost or duplicated)`);
+    if (idSum !== (n * (n - 1)) / 2)
+      throw new CheckError(`W4: the ids received do not add up (lost or duplicated)`);
     return messageRate('W4', n, elapsed);
   } finally {
     children.finishing();

@@ -1,0 +1,41 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readJsonl, runDist, type JsonlRecord } from './run-cli.js';
+
+// The harness's checks are real: a transport that loses or alters a message is reported as failed,
+// with a one-line reason, and the run goes on; an unavailable one is skipped with its reason.
+describe('the harness catches broken transports', () => {
+  test('a lost W2 message, a corrupted W3 buffer, an unavailable service', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
+    try {
+      const r = runDist(
+        'cli.js',
+        [
+          '--tiny',
+          '--only',
+          'faulty-drop,faulty-corrupt,faulty-unavailable,node-fork-advanced',
+          '--workloads',
+          'W2,W3',
+          '--out',
+          out,
+        ],
+        { IPC_BENCH_ADAPTERS: join(__dirname, 'fixtures', 'adapters') },
+      );
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/skipped faulty-unavailable: service not reachable/);
+      const records = readJsonl(readFileSync(join(out, 'results.jsonl'), 'utf8'));
+      const by = (peer: string): JsonlRecord | undefined => records.find((x) => x.peer === peer);
+      expect(by('faulty-drop')).toMatchObject({ ok: false, workload: 'W2' });
+      expect(by('faulty-drop')?.error).toMatch(/expected message id 7, got \{"id":8/);
+      expect(by('faulty-corrupt')).toMatchObject({ ok: false, workload: 'W3' });
+      expect(by('faulty-corrupt')?.error).toMatch(/buffer 2 altered at byte 0/);
+      expect(records.filter((x) => x.peer === 'node-fork-advanced').every((x) => x.ok)).toBe(true);
+      expect(by('faulty-unavailable')).toBeUndefined();
+      expect(r.stdout).toMatch(/faulty-drop .*FAILED: .*expected message id 7/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
