@@ -25,9 +25,9 @@ function readNew() {
   }
 }
 
-console.log('ready');
 let rings = 0;
-readNew();
+readNew(); // the first look (the producer waits for "ready", so it finds nothing here)
+console.log('ready');
 while (!done && !(await bell.next()).done) {
   rings += 1;
   readNew();
