@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { sendSignal } from '@ipc/signal';
+import { onShutdown, sendSignal } from '@ipc/signal';
 import { killFixtures, startFixture } from './helpers/fixture-process.js';
 
 afterEach(killFixtures);
@@ -56,4 +56,30 @@ describe('onShutdown in a real process', () => {
     expect(child.lines).toEqual(['ready', 'slow cleanup started']);
     expect(child.stderr()).toContain('SIGINT during shutdown: exiting at once with code 130');
   }, 20_000);
+});
+
+describe('shutdown() and onShutdown arguments', () => {
+  it('shutdown() runs the cleanups without a signal and exits with its exitCode', async () => {
+    const child = startFixture('shutdown-manual.mjs');
+    expect(await child.exited).toEqual({ code: 3, signal: null });
+    expect(child.lines).toEqual([
+      'bad exit code: ERR_INVALID_ARGUMENT',
+      'before: false false',
+      'same promise: true aborted: true',
+      'cleanup B, received: undefined',
+      'cleanup A, shutting down: true',
+    ]);
+  });
+
+  it('bad cleanups, timeouts and signal names are ERR_INVALID_ARGUMENT (and arm nothing)', () => {
+    const before = [process.listenerCount('SIGTERM'), process.listenerCount('SIGINT')];
+    expect(() => onShutdown(42 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => onShutdown(() => {}, { timeout: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => onShutdown(() => {}, { signals: ['SIGKILL'] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect([process.listenerCount('SIGTERM'), process.listenerCount('SIGINT')]).toEqual(before);
+  });
 });
