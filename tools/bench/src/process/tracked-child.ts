@@ -19,6 +19,8 @@ export class TrackedChildren {
     args: string[],
     stdio: StdioOptions,
     serialization?: 'json' | 'advanced',
+    /** A clean exit (code 0) is not a failure (W4 roles exit once they reported). */
+    mayExit = false,
   ): ChildProcess {
     const child = spawn(process.execPath, args, { stdio, serialization: serialization ?? 'json' });
     this.children.add(child);
@@ -29,7 +31,7 @@ export class TrackedChildren {
     child.on('error', (err) => this.rejectFailure(new Error(`${label}: ${err.message}`)));
     child.on('exit', (code, signal) => {
       this.children.delete(child);
-      if (this.expectExit && code === 0) return;
+      if ((this.expectExit || mayExit) && code === 0) return;
       const last = lastLine(tail);
       // Give stderr a moment to arrive before reporting.
       setTimeout(() => {

@@ -67,7 +67,7 @@ export function summarize(
     if (values.length > 0) {
       const m = median(values);
       row.median = m;
-      row.spread = (Math.max(...values) - Math.min(...values)) / 2 / m;
+      if (values.length > 1) row.spread = (Math.max(...values) - Math.min(...values)) / 2 / m;
       if (first.workload === 'W1') {
         const p99 = list.filter((r) => r.ok && r.p99_us !== undefined).map((r) => r.p99_us!);
         if (p99.length > 0) row.p99_us = median(p99);

@@ -58,6 +58,7 @@ export async function runQueueCase(c: BenchCase, spec: CaseSpec): Promise<Measur
           [roleMain, encodeSpec(roleSpec)],
           ['ignore', 'inherit', 'pipe', 'pipe', ...(ipc !== undefined ? (['ipc'] as const) : [])],
           ipc,
+          true,
         );
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         roles.push({ role, index, child, control: new ControlPipe(child.stdio[3] as Duplex), exited });
