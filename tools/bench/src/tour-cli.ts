@@ -4,21 +4,30 @@
  * down, a package not built, no adapter) is skipped with a one-line reason.
  */
 import { join } from 'node:path';
-import { ALL_WORKLOADS, type CliOptions } from './cli/cli-options.js';
+import { parseCliOptions, UsageError, type CliOptions } from './cli/cli-options.js';
 import { runBench } from './cli/run-bench.js';
 import { oneLine } from './process/one-line.js';
 import { tourTable } from './report/tour-table.js';
 
-const out = process.env['IPC_TOUR_OUT'] ?? join('bench-results', 'tour');
-const options: CliOptions = {
-  size: process.argv.includes('--tiny') ? 'tiny' : 'quick',
-  launches: 1,
-  workloads: [...ALL_WORKLOADS],
-  out,
-  verifyAll: true,
-  list: false,
-  help: false,
-};
+// The same options as the bench (e.g. `npm start -- --only ipc-pipe`), but quick (or tiny), one
+// launch, every message checked.
+let options: CliOptions;
+try {
+  const parsed = parseCliOptions(process.argv.slice(2));
+  options = {
+    ...parsed,
+    size: parsed.size === 'tiny' ? 'tiny' : 'quick',
+    launches: 1,
+    out: process.argv.includes('--out')
+      ? parsed.out
+      : (process.env['IPC_TOUR_OUT'] ?? join('bench-results', 'tour')),
+    verifyAll: true,
+  };
+} catch (err) {
+  process.stderr.write(`tour: ${err instanceof UsageError ? err.message : oneLine(err)}\n`);
+  process.exit(2);
+}
+const out = options.out;
 process.stdout.write(
   '@ipc tour: each transport and its rivals (Node built-ins, Python multiprocessing) on workloads W1–W4,\n' +
     'in separate processes, quick counts, every message checked. Figures are noisy: see BENCHMARKS.md.\n\n',

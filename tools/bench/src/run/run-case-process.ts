@@ -34,6 +34,14 @@ export async function runCaseProcess(
     detached: true,
     serialization: 'json',
   });
+  // Ctrl-C reaches only the CLI's process group: take the case's group down with it.
+  const interrupted = (): void => {
+    killGroup(child.pid);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   let stderr = '';
   child.stdout?.resume();
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
@@ -56,6 +64,8 @@ export async function runCaseProcess(
       );
     });
   });
+  process.off('SIGINT', interrupted);
+  process.off('SIGTERM', interrupted);
   rmSync(dir, { recursive: true, force: true });
   const record: ResultRecord = {
     peer: c.name,
