@@ -1,6 +1,48 @@
 /**
- * @ipc/socket — Unix domain (path and abstract), TCP and TLS message servers and clients with request/reply and authentication. (work in progress).
+ * Unix domain (path and Linux abstract), TCP and TLS message servers and clients for Node.js,
+ * speaking the @ipc channel contract, with request/reply and an optional shared-key handshake that
+ * is wire-compatible with Python's `multiprocessing.connection` (`authkey`).
+ *
+ * Safe by default: socket files are owner-only (0600) and never exposed before their mode is set,
+ * a stale file left by a dead server is replaced, a live server is never taken over
+ * (`ERR_ADDRESS_IN_USE`), paths too long for `sun_path` are refused instead of truncated, and a
+ * client that sends garbage is disconnected and reported without disturbing the others.
+ *
+ * @example
+ * ```ts
+ * import { connect, listen } from '@ipc/socket';
+ *
+ * await using server = await listen('unix:///tmp/app.sock', { authkey: 'secret' });
+ * server.handle(async (req: { n: number }) => ({ double: req.n * 2 }));
+ *
+ * await using client = await connect('unix:///tmp/app.sock', { authkey: 'secret' });
+ * console.log(await client.request({ n: 21 }, { timeout: 1000 })); // { double: 42 }
+ * ```
  *
  * @packageDocumentation
  */
-export {};
+export {
+  formatAddress,
+  parseAddress,
+  SUN_PATH_BYTES,
+  type AbstractAddress,
+  type AddressInput,
+  type SocketAddress,
+  type TcpAddress,
+  type UnixAddress,
+} from './address.js';
+export type { AuthDigest, AuthOptions } from './auth-handshake.js';
+export type { ReconnectOptions } from './backoff.js';
+export { connect, type ConnectOptions } from './client.js';
+export type { CommonOptions, ErrorContext, ErrorHook, MessageOptions } from './options.js';
+export type { Envelope, RemoteErrorInfo } from './request-envelope.js';
+export { listen, SocketServer, type ListenOptions } from './server.js';
+export {
+  SocketChannel,
+  type ConnectionInfo,
+  type ErrorPhase,
+  type PeerCredentials,
+  type RequestContext,
+  type RequestHandler,
+  type RequestOptions,
+} from './socket-channel.js';

@@ -1,0 +1,205 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { IpcError, streamChannel, toIpcError, waitWith, type StreamChannel } from '@ipc/core';
+import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
+import { authenticate } from './auth-handshake.js';
+import { backoffDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './backoff.js';
+import type { CommonOptions } from './options.js';
+import { settings } from './server.js';
+import { SocketChannel, type ChannelOwner, type ConnectionInfo } from './socket-channel.js';
+
+/** Options of {@link connect}. */
+export interface ConnectOptions<In = unknown> extends CommonOptions<In> {
+  /** Milliseconds the connection (and its authentication) may take: `ERR_TIMEOUT`. Default: no limit. */
+  timeout?: number | undefined;
+  /** Cancels connecting (`ERR_ABORTED`). */
+  signal?: AbortSignal | undefined;
+  /** `node:tls` client options (ca, servername, cert…) for a `tls://` address. */
+  tls?: ConnectionOptions | undefined;
+  /**
+   * Reconnect automatically when an established connection is lost: `true` for the defaults, or
+   * {@link ReconnectOptions}. The first connect is not retried. Default: off (the channel ends).
+   * Messages accepted by `send` just before a loss may be lost with the connection, as with any
+   * socket; use `request` when you need to know.
+   */
+  reconnect?: boolean | ReconnectOptions | undefined;
+}
+
+/**
+ * Connects to a server and returns the connection as a {@link SocketChannel} (a `Channel` with
+ * `request`). Rejects with `ERR_NOT_FOUND` (no socket file), `ERR_PEER_GONE` (refused),
+ * `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_AUTH` (wrong authkey).
+ *
+ * @example
+ * ```ts
+ * await using client = await connect('tcp://127.0.0.1:7000', { timeout: 2000, reconnect: true });
+ * const reply = await client.request({ n: 21 }, { timeout: 1000 });
+ * ```
+ */
+export async function connect<Out = unknown, In = Out>(
+  address: AddressInput,
+  options: ConnectOptions<In> = {},
+): Promise<SocketChannel<Out, In>> {
+  const parsed = parseAddress(address);
+  const policy = reconnectPolicy(options.reconnect);
+  const first = await openLink(parsed, options, options.signal);
+  let reconnecting: Reconnector | undefined;
+  const owner: ChannelOwner = {
+    linkLost: (channel, error) => {
+      if (policy === undefined || channel.closed) return false;
+      if (error !== undefined) report(options, error, 'read', channel.info);
+      reconnecting = new Reconnector(channel, parsed, options, policy);
+      void reconnecting.run();
+      return true;
+    },
+    report: (error, phase, channel) => report(options, error, phase, channel.info),
+    closed: () => reconnecting?.stop(),
+  };
+  return new SocketChannel<Out, In>(
+    first.link,
+    first.info,
+    owner,
+    settings(options),
+    policy === undefined ? undefined : { mode: policy.whileDisconnected, limit: policy.bufferLimit },
+  );
+}
+
+/** Retries with backoff until a new link is attached, the channel closes, or attempts run out. */
+class Reconnector {
+  private readonly stopper = new AbortController();
+
+  constructor(
+    private readonly channel: SocketChannel<any, any>,
+    private readonly address: SocketAddress,
+    private readonly options: ConnectOptions<any>,
+    private readonly policy: ReconnectPolicy,
+  ) {}
+
+  stop(): void {
+    this.stopper.abort();
+  }
+
+  async run(): Promise<void> {
+    const signal = this.stopper.signal;
+    let last: IpcError | undefined;
+    for (let attempt = 0; attempt < this.policy.attempts; attempt++) {
+      try {
+        await waitWith<void>({ signal, timeout: undefined }, (resolve) => {
+          const t = setTimeout(resolve, backoffDelay(this.policy, attempt));
+          return () => clearTimeout(t);
+        });
+        const next = await openLink(this.address, this.options, signal);
+        if (signal.aborted || this.channel.closed) {
+          await next.link.close();
+          return;
+        }
+        this.channel.attach(next.link, next.info);
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        last = toIpcError(err, 'ERR_PEER_GONE');
+        report(this.options, last, 'reconnect', this.channel.info);
+      }
+    }
+    this.channel.terminate(
+      new IpcError('ERR_PEER_GONE', `gave up reconnecting after ${this.policy.attempts} attempts`, {
+        cause: last,
+      }),
+    );
+  }
+}
+
+/** Connects a socket, authenticates it, and wraps it in a stream channel. */
+async function openLink(
+  address: SocketAddress,
+  options: ConnectOptions<any>,
+  signal: AbortSignal | undefined,
+): Promise<{ link: StreamChannel<unknown, unknown>; info: ConnectionInfo }> {
+  let socket: Socket | undefined;
+  const opened = waitWith<Socket>({ signal, timeout: options.timeout }, (resolve, reject) => {
+    const s = dial(address, options);
+    socket = s;
+    const ready = address.kind === 'tls' ? 'secureConnect' : 'connect';
+    s.once(ready, () => {
+      s.off('error', onError);
+      resolve(s);
+    });
+    const onError = (err: Error): void =>
+      reject(
+        toIpcError(
+          err,
+          address.kind === 'tls' && !('syscall' in err) ? 'ERR_AUTH' : 'ERR_PEER_GONE',
+          `cannot connect to ${describe(address)}`,
+        ),
+      );
+    s.once('error', onError);
+    return () => s.destroy();
+  });
+  try {
+    const s = await opened;
+    s.on('error', () => undefined); // surfaced through the channel
+    if (address.kind === 'tcp' || address.kind === 'tls') s.setNoDelay(true);
+    let auth: ConnectionInfo['auth'];
+    if (options.authkey !== undefined) {
+      auth = await waitWith({ signal, timeout: options.timeout }, (resolve, reject) => {
+        authenticate(s, 'client', { ...options, authkey: options.authkey as Uint8Array | string }).then(
+          resolve,
+          reject,
+        );
+        return () => s.destroy();
+      });
+    }
+    const link = streamChannel<unknown, unknown>(s, options);
+    s.resume(); // the handshake paused it; unshifted bytes come first
+
+    return {
+      link,
+      info: { address, remoteAddress: s.remoteAddress, remotePort: s.remotePort, peer: undefined, auth },
+    };
+  } catch (err) {
+    socket?.destroy();
+    throw err;
+  }
+}
+
+function dial(address: SocketAddress, options: ConnectOptions<any>): Socket {
+  switch (address.kind) {
+    case 'unix':
+    case 'abstract':
+      return netConnect({ path: nodePath(address) });
+    case 'tcp':
+      return netConnect({ host: address.host, port: address.port });
+    case 'tls':
+      return tlsConnect({
+        servername: isIp(address.host) ? undefined : address.host,
+        ...options.tls,
+        host: address.host,
+        port: address.port,
+      });
+  }
+}
+
+function isIp(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
+}
+
+function describe(address: SocketAddress): string {
+  return address.kind === 'unix'
+    ? address.path
+    : address.kind === 'abstract'
+      ? `@${address.name}`
+      : `${address.host}:${address.port}`;
+}
+
+function report(
+  options: ConnectOptions<any>,
+  error: IpcError,
+  phase: Parameters<ChannelOwner['report']>[1],
+  info: ConnectionInfo,
+): void {
+  try {
+    options.onError?.(error, { phase, connection: info });
+  } catch {
+    // a failing hook must not break the client
+  }
+}

@@ -1,0 +1,336 @@
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import {
+  IpcError,
+  streamChannel,
+  throwIfAborted,
+  toIpcError,
+  type RecvOptions,
+  type SendOptions,
+} from '@ipc/core';
+import { Inbox } from '@ipc/core/internal';
+import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
+import { authenticate } from './auth-handshake.js';
+import {
+  DEFAULT_HIGH_WATER_BYTES,
+  DEFAULT_HIGH_WATER_MESSAGES,
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
+  type CommonOptions,
+} from './options.js';
+import {
+  SocketChannel,
+  type ChannelOwner,
+  type ConnectionInfo,
+  type ErrorPhase,
+  type RequestHandler,
+} from './socket-channel.js';
+import { bindUnixSocketFile, listenOn } from './unix-socket-file.js';
+
+/** Options of {@link listen}. */
+export interface ListenOptions<In = unknown> extends CommonOptions<In> {
+  /** Permissions of a Unix socket file (`chmod`). Default `0o600` (owner only). */
+  socketMode?: number | undefined;
+  /** `node:tls` server options (key, cert, ca, requestCert…) for a `tls://` address; required there. */
+  tls?: TlsOptions | undefined;
+  /** Connections served at once; one more is closed at once and reported (`phase: 'limit'`). Default 8192. */
+  maxConnections?: number | undefined;
+  /**
+   * Milliseconds without any traffic after which a connection is closed and reported
+   * (`phase: 'idle'`; `socket.setTimeout`). Default: none.
+   */
+  idleTimeout?: number | undefined;
+  /** Milliseconds `close()` lets running request handlers finish before closing connections. Default 5,000. */
+  closeTimeout?: number | undefined;
+  /** The `listen(2)` backlog. Default Node's (511). */
+  backlog?: number | undefined;
+  /** Cancels listening while it starts (`ERR_ABORTED`). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A listening server: an async iterable of its connections (each a {@link SocketChannel}), with
+ * `broadcast`, `connections`, request handling and a graceful `close`.
+ *
+ * Iteration yields each new connection once it is authenticated; it ends when the server closes.
+ * Breaking out of the loop does not close the server. When a handler is set with
+ * {@link SocketServer.handle}, connections are served by it and are not yielded.
+ *
+ * @typeParam Out - messages the server sends
+ * @typeParam In - messages the server receives
+ */
+export class SocketServer<Out = unknown, In = Out>
+  implements AsyncIterable<SocketChannel<Out, In>>, AsyncDisposable
+{
+  private readonly live = new Set<SocketChannel<Out, In>>();
+  private readonly handshaking = new Set<Socket>();
+  private readonly accepted = new Inbox<SocketChannel<Out, In>>({
+    highWaterMessages: Number.MAX_SAFE_INTEGER,
+  });
+  private handler: RequestHandler<any, any> | undefined;
+  private closing: Promise<void> | undefined;
+  private removeSocketFile: (() => void) | undefined;
+  private readonly owner: ChannelOwner = {
+    linkLost: (channel, error) => {
+      if (error !== undefined) this.report(error, 'read', channel.info);
+      return false;
+    },
+    report: (error, phase, channel) => this.report(error, phase, channel.info),
+    closed: (channel) => this.live.delete(channel as SocketChannel<Out, In>),
+  };
+
+  /** @internal Use {@link listen}. */
+  constructor(
+    private readonly server: Server,
+    /** The address the server listens on (with the real port when 0 was asked for). */
+    public address: SocketAddress,
+    private readonly options: ListenOptions<In>,
+  ) {
+    const event = address.kind === 'tls' ? 'secureConnection' : 'connection';
+    server.on(event, (socket: Socket) => void this.serve(socket));
+    server.on('error', (err) =>
+      this.report(toIpcError(err, 'ERR_INTERNAL', 'server error'), 'accept', undefined),
+    );
+    if (address.kind === 'tls') {
+      server.on('tlsClientError', (err: Error) =>
+        this.report(toIpcError(err, 'ERR_AUTH', 'TLS handshake failed'), 'auth', undefined),
+      );
+    }
+  }
+
+  /** The open connections. */
+  get connections(): ReadonlySet<SocketChannel<Out, In>> {
+    return this.live;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /**
+   * Serves requests on every connection, present and future, with `handler` (see
+   * {@link SocketChannel.handle}). Connections are then no longer yielded by iteration.
+   */
+  handle<Req = In, Res = Out>(handler: RequestHandler<Req, Res>): this {
+    this.handler = handler as RequestHandler<any, any>;
+    for (const c of this.live) c.handle(this.handler);
+    return this;
+  }
+
+  /** Waits for the next connection (what iteration yields). Rejects with `ERR_CLOSED` once the server closes. */
+  accept(options?: RecvOptions): Promise<SocketChannel<Out, In>> {
+    return this.accepted.recv(options);
+  }
+
+  /**
+   * Sends `message` to every open connection. Resolves with how many accepted it; a connection that
+   * failed is reported to `onError` (`phase: 'reply'`).
+   */
+  async broadcast(message: Out, options?: SendOptions): Promise<number> {
+    throwIfAborted(options?.signal);
+    const targets = [...this.live];
+    const results = await Promise.allSettled(targets.map((c) => c.send(message, options)));
+    let ok = 0;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') ok++;
+      else this.report(toIpcError(r.reason, 'ERR_PEER_GONE', 'broadcast failed'), 'reply', targets[i]?.info);
+    });
+    return ok;
+  }
+
+  /**
+   * Closes gracefully: stops accepting, lets running request handlers finish (up to `closeTimeout`),
+   * then flushes and closes every connection and removes the socket file. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shut();
+    return this.closing;
+  }
+
+  /** Closes (see {@link SocketServer.close}). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Yields connections as they come, until the server closes. */
+  [Symbol.asyncIterator](): AsyncIterator<SocketChannel<Out, In>> {
+    return this.accepted[Symbol.asyncIterator]();
+  }
+
+  /** @internal Set by {@link listen}. */
+  setSocketFileRemover(remove: () => void): void {
+    this.removeSocketFile = remove;
+  }
+
+  private async serve(socket: Socket): Promise<void> {
+    socket.on('error', () => undefined); // surfaced through the channel or the handshake
+    const limit = this.options.maxConnections ?? 8192;
+    if (this.closing || this.live.size + this.handshaking.size >= limit) {
+      socket.destroy();
+      if (!this.closing) {
+        this.report(
+          new IpcError('ERR_SERVICE_UNAVAILABLE', `refused a connection: maxConnections (${limit}) reached`),
+          'limit',
+          undefined,
+        );
+      }
+      return;
+    }
+    if (this.address.kind === 'tcp' || this.address.kind === 'tls') socket.setNoDelay(true);
+    const idle = this.options.idleTimeout;
+    const info: ConnectionInfo = {
+      address: this.address,
+      remoteAddress: socket.remoteAddress,
+      remotePort: socket.remotePort,
+      peer: undefined,
+      auth: undefined,
+    };
+    let channel: SocketChannel<Out, In> | undefined;
+    if (idle !== undefined && idle > 0) {
+      socket.setTimeout(idle, () => {
+        this.report(new IpcError('ERR_TIMEOUT', `closed a connection idle for ${idle} ms`), 'idle', info);
+        if (channel) void channel.close();
+        socket.destroy();
+      });
+    }
+    let auth: ConnectionInfo['auth'];
+    if (this.options.authkey !== undefined) {
+      this.handshaking.add(socket);
+      try {
+        auth = await authenticate(socket, 'server', { ...this.options, authkey: this.options.authkey });
+      } catch (err) {
+        this.report(toIpcError(err, 'ERR_AUTH'), 'auth', info);
+        socket.end();
+        setTimeout(() => socket.destroy(), 1000).unref();
+        return;
+      } finally {
+        this.handshaking.delete(socket);
+      }
+      if (this.closing) {
+        socket.destroy();
+        return;
+      }
+    }
+    const link = streamChannel<unknown, unknown>(socket, this.options);
+    socket.resume(); // the handshake paused it; unshifted bytes come first
+
+    channel = new SocketChannel<Out, In>(
+      link,
+      { ...info, auth },
+      this.owner,
+      settings(this.options),
+      undefined,
+    );
+    this.live.add(channel);
+    if (this.handler !== undefined) channel.handle(this.handler);
+    else this.accepted.push(channel);
+  }
+
+  private async shut(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.accepted.end(new IpcError('ERR_CLOSED', 'the server is closed'));
+    for (const s of this.handshaking) s.destroy();
+    const channels = [...this.live];
+    const grace = this.options.closeTimeout ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(channels.map((c) => c.whenIdle())),
+      new Promise((resolve) => (timer = setTimeout(resolve, grace))),
+    ]);
+    clearTimeout(timer);
+    await Promise.all(channels.map((c) => c.close()));
+    await stopped;
+    this.removeSocketFile?.();
+  }
+
+  private report(error: IpcError, phase: ErrorPhase, connection: ConnectionInfo | undefined): void {
+    const hook = this.options.onError;
+    if (hook === undefined) return;
+    try {
+      hook(error, { phase, connection });
+    } catch {
+      // a failing hook must not take the server down
+    }
+  }
+}
+
+/** The channel settings from the options. */
+export function settings(options: CommonOptions<any>): ConstructorParameters<typeof SocketChannel>[3] {
+  return {
+    highWaterMessages: options.highWaterMessages ?? DEFAULT_HIGH_WATER_MESSAGES,
+    highWaterBytes: options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES,
+    maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+  };
+}
+
+/**
+ * Listens on `address` (a Unix socket path, a Linux abstract name, TCP, or TLS) and returns the server.
+ * A Unix socket file is made owner-only (`socketMode`, default 0600), a stale one left by a dead
+ * server is replaced, a live one is never taken over (`ERR_ADDRESS_IN_USE`), and the file is removed
+ * on close.
+ *
+ * @example
+ * ```ts
+ * await using server = await listen('unix:///run/user/1000/app.sock');
+ * server.handle(async (req: { n: number }) => ({ double: req.n * 2 }));
+ * ```
+ */
+export async function listen<Out = unknown, In = Out>(
+  address: AddressInput,
+  options: ListenOptions<In> = {},
+): Promise<SocketServer<Out, In>> {
+  throwIfAborted(options.signal);
+  const parsed = parseAddress(address);
+  let server: Server;
+  if (parsed.kind === 'tls') {
+    if (options.tls === undefined) {
+      throw new IpcError(
+        'ERR_INVALID_ARGUMENT',
+        'a tls:// address needs options.tls (at least key and cert)',
+      );
+    }
+    server = createTlsServer(options.tls);
+  } else {
+    server = createNetServer();
+  }
+  const onAbort = (): void => void server.close();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    let remover: (() => void) | undefined;
+    let actual: SocketAddress = parsed;
+    if (parsed.kind === 'unix') {
+      remover = await bindUnixSocketFile(server, parsed.path, options.socketMode ?? 0o600, options.backlog);
+    } else if (parsed.kind === 'abstract') {
+      await listenOn(server, nodePath(parsed), options.backlog);
+    } else {
+      await listenTcp(server, parsed.host, parsed.port, options.backlog);
+      actual = { ...parsed, port: (server.address() as AddressInfo).port };
+    }
+    if (options.signal?.aborted) {
+      await new Promise((resolve) => server.close(resolve));
+      remover?.();
+      throwIfAborted(options.signal);
+    }
+    const result = new SocketServer<Out, In>(server, actual, options);
+    if (remover) result.setSocketFileRemover(remover);
+    return result;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function listenTcp(server: Server, host: string, port: number, backlog: number | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.off('listening', onListening);
+      reject(toIpcError(err, 'ERR_INTERNAL', `cannot listen on ${host}:${port}`));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port, backlog });
+  });
+}
