@@ -7,6 +7,18 @@ import { discoverCases } from './run/registry.js';
 import { textTable } from './report/text-table.js';
 
 const argv = process.argv.slice(2);
+
+/** How this run was started, as a reader would type it (for the report's header). */
+function commandLine(args: readonly string[]): string {
+  const event = process.env['npm_lifecycle_event'];
+  if (event === 'bench:report') {
+    const fixed = ['--out', 'bench-results', '--markdown', 'BENCHMARKS.md'];
+    const extra = args.join(' ').replace(fixed.join(' '), '').trim();
+    return `npm run bench:report${extra !== '' ? ` -- ${extra}` : ''}`;
+  }
+  if (event === 'bench') return `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+  return ['node tools/bench/dist/cli.js', ...args].join(' ');
+}
 try {
   const options = parseCliOptions(argv);
   if (options.help) {
@@ -20,10 +32,7 @@ try {
     }
     for (const b of broken) process.stdout.write(`${b.name.padEnd(24)} -       -            ${b.reason}\n`);
   } else {
-    const run = await runBench(
-      options,
-      ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
-    );
+    const run = await runBench(options, commandLine(argv));
     process.stdout.write(`\n${textTable(run.rows, run.workloads)}\n\n`);
     process.stdout.write(`Wrote ${run.files.join(', ')}\n`);
   }

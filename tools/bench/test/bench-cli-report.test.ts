@@ -83,7 +83,7 @@ describe('npm run bench -- --tiny', () => {
       const text = readFileSync(md, 'utf8');
       expect(text).toMatch(/^# Benchmarks/);
       expect(text).toMatch(/\*\*Machine:\*\*/);
-      expect(text).toMatch(/\*\*Command:\*\* `npm run bench -- --tiny/);
+      expect(text).toMatch(/\*\*Command:\*\* `node tools\/bench\/dist\/cli\.js --tiny/);
       expect(text.match(/^\| case \|/gm)).toHaveLength(4);
       expect(text).toMatch(/^\| \*\*node-fork-relay-hub\*\* \(Node\) \| [\d,]+ \|/m);
     }
