@@ -234,6 +234,11 @@ typedef struct {
   int started;
   slot_t slots[WAITER_SLOTS];
   napi_threadsafe_function tsfn;
+  // Every copy of the JavaScript module loaded in this environment (a bundled copy, Jest's module
+  // registries) registers its callback; each ignores ids it does not know.
+  napi_ref callbacks[64];
+  int ncallbacks;
+  int keepalive;  // how many module copies have pending waits
 } waiter_t;
 
 typedef struct {
@@ -280,20 +285,33 @@ static void* waiter_main(void* arg) {
   return NULL;
 }
 
-static void deliver(napi_env env, napi_value callback, void* context, void* data) {
-  (void)context;
+static void deliver(napi_env env, napi_value unused, void* context, void* data) {
+  (void)unused;
+  waiter_t* w = context;
   batch_t* b = data;
   if (env != NULL && b != NULL) {
-    napi_value ids, undefined, v;
+    napi_value ids, undefined, v, callback;
     napi_create_array_with_length(env, b->count, &ids);
     for (uint32_t i = 0; i < b->count; i++) {
       napi_create_uint32(env, b->ids[i], &v);
       napi_set_element(env, ids, i, v);
     }
     napi_get_undefined(env, &undefined);
-    napi_call_function(env, undefined, callback, 1, &ids, NULL);
+    for (int i = 0; i < w->ncallbacks; i++) {
+      if (napi_get_reference_value(env, w->callbacks[i], &callback) != napi_ok || callback == NULL) continue;
+      if (napi_call_function(env, undefined, callback, 1, &ids, NULL) == napi_pending_exception) {
+        napi_value error;
+        napi_get_and_clear_last_exception(env, &error);
+        napi_fatal_exception(env, error);
+      }
+    }
   }
   free(b);
+}
+
+static int add_callback(napi_env env, waiter_t* w, napi_value callback) {
+  if (w->ncallbacks >= (int)(sizeof w->callbacks / sizeof w->callbacks[0])) return 0;
+  return napi_create_reference(env, callback, 1, &w->callbacks[w->ncallbacks++]) == napi_ok;
 }
 
 static void wake_control(waiter_t* w) {
@@ -333,6 +351,7 @@ static napi_value waiter_start_js(napi_env env, napi_callback_info info) {
   waiter_t* w = NULL;
   napi_get_instance_data(env, (void**)&w);
   if (w != NULL) {
+    if (w->started && !add_callback(env, w, argv[0])) return throw_errno(env, EMFILE, "waiterStart");
     napi_get_boolean(env, w->started, &result);
     return result;
   }
@@ -347,7 +366,8 @@ static napi_value waiter_start_js(napi_env env, napi_callback_info info) {
   napi_add_env_cleanup_hook(env, waiter_cleanup, w);
   if (supported) {
     CHECK(napi_create_string_utf8(env, "@ipc/shm futex waiter", NAPI_AUTO_LENGTH, &name));
-    CHECK(napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, deliver, &w->tsfn));
+    add_callback(env, w, argv[0]);
+    CHECK(napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, w, deliver, &w->tsfn));
     CHECK(napi_unref_threadsafe_function(env, w->tsfn));
     if (pthread_create(&w->thread, NULL, waiter_main, w) != 0) {
       napi_release_threadsafe_function(w->tsfn, napi_tsfn_abort);
@@ -415,7 +435,8 @@ static napi_value waiter_cancel_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// waiterRef(keepAlive): whether pending waits keep the event loop alive.
+// waiterRef(keepAlive): a module copy has (true) or no longer has (false) pending waits; the event
+// loop is kept alive while any copy has some.
 static napi_value waiter_ref_js(napi_env env, napi_callback_info info) {
 #ifdef __linux__
   napi_value argv[1];
@@ -424,8 +445,8 @@ static napi_value waiter_ref_js(napi_env env, napi_callback_info info) {
   if (w == NULL) return NULL;
   bool keep;
   CHECK(napi_get_value_bool(env, argv[0], &keep));
-  if (keep) CHECK(napi_ref_threadsafe_function(env, w->tsfn));
-  else CHECK(napi_unref_threadsafe_function(env, w->tsfn));
+  if (keep && w->keepalive++ == 0) CHECK(napi_ref_threadsafe_function(env, w->tsfn));
+  if (!keep && w->keepalive > 0 && --w->keepalive == 0) CHECK(napi_unref_threadsafe_function(env, w->tsfn));
 #endif
   return NULL;
 }

@@ -17,7 +17,9 @@ interface Group {
 const byId = new Map<number, Group>();
 const byWord = new Map<string, Set<Group>>();
 const polled = new Set<Group>();
-let nextId = 1;
+// A random start keeps ids of two copies of this module in one process (which share the native
+// waiter thread and both see every finished id) from meeting.
+let nextId = 1 + Math.floor(Math.random() * 0x7ffffff0);
 let threadReady: boolean | undefined;
 let pollTimer: NodeJS.Timeout | undefined;
 let keptAlive = false;

@@ -18,3 +18,11 @@
 export { SharedMemory, SHM_DIR, type CreateSharedMemoryOptions } from './shared-memory.js';
 export { futexWaitAsync, futexWaitSync, futexWake, futexWaitStats } from './futex.js';
 export { futexWaitStrategy, type OwnerIds } from './futex-wait-strategy.js';
+export { SharedArray, Value, type SharedArrayOptions } from './shared-array.js';
+export {
+  elementType,
+  type ElementType,
+  type ElementValue,
+  type PythonTypecode,
+  type TypedArrayOf,
+} from './element-type.js';

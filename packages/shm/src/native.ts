@@ -27,6 +27,6 @@ export interface NativeAddon {
   waiterAdd(buffer: ArrayBuffer, byteOffset: number, expected: number, id: number): boolean;
   /** Removes a pending wait; its id is not delivered afterwards. */
   waiterCancel(id: number): void;
-  /** Whether pending waits keep the event loop alive (`napi_ref_threadsafe_function`). */
+  /** This module copy has (true) or no longer has (false) pending waits: the event loop stays alive while any copy has some. */
   waiterRef(keepAlive: boolean): void;
 }

@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The fixtures folder. */
+export const FIXTURES = join(__dirname, 'fixtures');
+
+/** Runs `node fixtures/<file> ...args` to its end; resolves its stdout, rejects on a non-zero exit. */
+export function runNode(file: string, args: string[], input?: string): Promise<string> {
+  return run(process.execPath, [join(FIXTURES, file), ...args], input);
+}
+
+/** Runs a program to its end; resolves its stdout, rejects on a non-zero exit with its stderr. */
+export function run(cmd: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${String(code ?? signal)}: ${err}`)),
+    );
+    child.stdin.end(input);
+  });
+}
+
+/** The names in /dev/shm that this test process or its children made (`ipc-test-<pid>-…`, temporaries). */
+export function leftovers(): string[] {
+  return readdirSync('/dev/shm').filter(
+    (n) => n.startsWith(`ipc-test-${process.pid}-`) || n.startsWith('.ipc-shm-'),
+  );
+}
