@@ -1,0 +1,237 @@
+import * as zmq from 'zeromq';
+import { endpointList, type Endpoints } from './zmq-endpoint.js';
+import { ZmqLink, type FrameLayout } from './zmq-link.js';
+import { socketOptions, type ZmqOptions } from './zmq-options.js';
+import { ZmqPublisher, type TopicMessage } from './zmq-publisher.js';
+import { ZmqReplier } from './zmq-reply.js';
+import { ZmqRequester, type ReplyHandler } from './zmq-request.js';
+import { ZmqChannel, ZmqReceiver, ZmqSender } from './zmq-socket-classes.js';
+import { ZmqSubscriber } from './zmq-subscriber.js';
+
+/** Options of {@link push} and {@link pull}: end-of-stream markers on top of {@link ZmqOptions}. */
+export interface PipelineOptions<T = unknown> extends ZmqOptions<T> {
+  /**
+   * PUSH: on `close()`, send an end-of-stream marker after the last message (default `false`: a
+   * PUSH/PULL pipeline has no end in ZeroMQ). With several pullers only one of them gets it.
+   */
+  endOnClose?: boolean | undefined;
+  /**
+   * PULL: end the iteration (`recv` → `ERR_CLOSED`) after this many end-of-stream markers — one per
+   * pusher with `endOnClose` (default 0: never end; markers are dropped).
+   */
+  endAfter?: number | undefined;
+}
+
+/** Options of {@link pair}. */
+export interface PairOptions<T = unknown> extends ZmqOptions<T> {
+  /**
+   * Fail the channel with `ERR_PEER_GONE` when the peer's connection drops without a clean close
+   * (default `true`). Set `false` to let ZeroMQ reconnect over `tcp://` instead. (`inproc://` never
+   * reports a drop.)
+   */
+  failOnDisconnect?: boolean | undefined;
+}
+
+/** Options of {@link publisher}. */
+export interface PublisherOptions<T = unknown> extends ZmqOptions<T> {
+  /** `ZMQ_XPUB_NODROP`: make `send` wait at a subscriber's high-water mark instead of dropping (default `false`). */
+  noDrop?: boolean | undefined;
+}
+
+/** Options of {@link subscriber}. */
+export interface SubscriberOptions<T = unknown> extends ZmqOptions<T> {
+  /** Topic prefixes to subscribe to (default `['']`: everything). */
+  topics?: readonly string[] | undefined;
+}
+
+/** Options of {@link request}. */
+export interface RequestOptions<T = unknown> extends ZmqOptions<T> {
+  /** Default `timeout` of each request in ms (default: none — pass one, a dead replier never answers). */
+  timeout?: number | undefined;
+}
+
+/** A message to or from one peer of a ROUTER socket. */
+export interface Routed<T> {
+  /** The peer's routing id (as received; send it back to reply to that peer). */
+  peer: Uint8Array;
+  /** The message. */
+  message: T;
+}
+
+interface Spec {
+  writable: boolean;
+  readable: boolean;
+  layout?: FrameLayout;
+  endOnClose?: boolean | undefined;
+  endAfter?: number | undefined;
+  exclusivePeer?: boolean;
+  failOnDisconnect?: boolean | undefined;
+}
+
+async function open<Out, In>(
+  socket: zmq.Socket,
+  endpoints: Endpoints,
+  defaultMode: 'bind' | 'connect',
+  options: ZmqOptions<any>,
+  spec: Spec,
+): Promise<ZmqLink<Out, In>> {
+  let list: string[];
+  try {
+    list = endpointList(endpoints);
+    Object.assign(socket, socketOptions(options, list));
+  } catch (err) {
+    socket.close();
+    throw err;
+  }
+  return ZmqLink.open<Out, In>({
+    socket,
+    endpoints: list,
+    mode: options.mode ?? defaultMode,
+    options,
+    writable: spec.writable,
+    readable: spec.readable,
+    layout: spec.layout ?? 'plain',
+    endOnClose: spec.endOnClose ?? false,
+    endAfter: spec.endAfter ?? 0,
+    exclusivePeer: spec.exclusivePeer ?? false,
+    failOnDisconnect: spec.failOnDisconnect ?? false,
+  });
+}
+
+/**
+ * A PUSH socket: the producing end of a pipeline; messages go round-robin to the connected pullers.
+ * Connects by default.
+ *
+ * @example
+ * ```ts
+ * const tx = await zmq.push<Job>('ipc:///run/app/jobs');
+ * await tx.send({ id: 1 });
+ * ```
+ */
+export async function push<T = unknown>(
+  endpoints: Endpoints,
+  options: PipelineOptions<T> = {},
+): Promise<ZmqSender<T>> {
+  const link = await open<T, never>(new zmq.Push(), endpoints, 'connect', options, {
+    writable: true,
+    readable: false,
+    endOnClose: options.endOnClose,
+  });
+  return new ZmqSender(link);
+}
+
+/** A PULL socket: the consuming end of a pipeline, fair-queued from every pusher. Binds by default. */
+export async function pull<T = unknown>(
+  endpoints: Endpoints,
+  options: PipelineOptions<T> = {},
+): Promise<ZmqReceiver<T>> {
+  const link = await open<never, T>(new zmq.Pull(), endpoints, 'bind', options, {
+    writable: false,
+    readable: true,
+    endAfter: options.endAfter,
+  });
+  return new ZmqReceiver(link);
+}
+
+/**
+ * A PAIR socket: an exclusive two-way channel with one peer. `close()` tells the peer (its iteration
+ * ends, its sends fail with `ERR_PEER_GONE`); a peer that vanishes fails the channel with
+ * `ERR_PEER_GONE` (see `failOnDisconnect`). Connects by default; give one side `mode: 'bind'`.
+ */
+export async function pair<Out = unknown, In = Out>(
+  endpoints: Endpoints,
+  options: PairOptions<In> = {},
+): Promise<ZmqChannel<Out, In>> {
+  const link = await open<Out, In>(new zmq.Pair(), endpoints, 'connect', options, {
+    writable: true,
+    readable: true,
+    endOnClose: true,
+    endAfter: 1,
+    exclusivePeer: true,
+    failOnDisconnect: options.failOnDisconnect ?? true,
+  });
+  return new ZmqChannel(link);
+}
+
+/** A publisher (XPUB) of topic messages. Binds by default. */
+export async function publisher<T = unknown>(
+  endpoints: Endpoints,
+  options: PublisherOptions<T> = {},
+): Promise<ZmqPublisher<T>> {
+  const socket = new zmq.XPublisher();
+  socket.verbosity = 'allSubsUnsubs';
+  if (options.noDrop === true) socket.noDrop = true;
+  const link = await open<TopicMessage<T>, never>(socket, endpoints, 'bind', options, {
+    writable: true,
+    readable: false,
+    layout: 'topic',
+  });
+  return new ZmqPublisher(link);
+}
+
+/** A subscriber (SUB) to topic prefixes. Connects by default. */
+export async function subscriber<T = unknown>(
+  endpoints: Endpoints,
+  options: SubscriberOptions<T> = {},
+): Promise<ZmqSubscriber<T>> {
+  const socket = new zmq.Subscriber();
+  socket.subscribe(...(options.topics ?? ['']));
+  const link = await open<never, TopicMessage<T>>(socket, endpoints, 'connect', options, {
+    writable: false,
+    readable: true,
+    layout: 'topic',
+  });
+  return new ZmqSubscriber(link);
+}
+
+/** The requesting side of request/reply (REQ). Connects by default. */
+export async function request<Req = unknown, Res = unknown>(
+  endpoints: Endpoints,
+  options: RequestOptions<Res> = {},
+): Promise<ZmqRequester<Req, Res>> {
+  const socket = new zmq.Request({ correlate: true, relaxed: true });
+  const { timeout, ...rest } = options;
+  const link = await open<Req, Res>(socket, endpoints, 'connect', rest, { writable: true, readable: true });
+  return new ZmqRequester(link, timeout);
+}
+
+/** The replying side of request/reply (REP): `handler` answers each request. Binds by default. */
+export async function reply<Req = unknown, Res = unknown>(
+  endpoints: Endpoints,
+  handler: ReplyHandler<Req, Res>,
+  options: ZmqOptions<Req> = {},
+): Promise<ZmqReplier<Req, Res>> {
+  const link = await open<Res, Req>(new zmq.Reply(), endpoints, 'bind', options, {
+    writable: true,
+    readable: true,
+  });
+  return new ZmqReplier(link, handler);
+}
+
+/** A DEALER socket: an asynchronous two-way channel, round-robin to its peers (talks to a ROUTER). Connects by default. */
+export async function dealer<Out = unknown, In = Out>(
+  endpoints: Endpoints,
+  options: ZmqOptions<In> = {},
+): Promise<ZmqChannel<Out, In>> {
+  const link = await open<Out, In>(new zmq.Dealer(), endpoints, 'connect', options, {
+    writable: true,
+    readable: true,
+  });
+  return new ZmqChannel(link);
+}
+
+/**
+ * A ROUTER socket: receives `{ peer, message }` from many DEALERs and answers one by sending
+ * `{ peer, message }`. Binds by default. Messages to an unknown peer are dropped (ZeroMQ's rule).
+ */
+export async function router<Out = unknown, In = Out>(
+  endpoints: Endpoints,
+  options: ZmqOptions<In> = {},
+): Promise<ZmqChannel<Routed<Out>, Routed<In>>> {
+  const link = await open<Routed<Out>, Routed<In>>(new zmq.Router(), endpoints, 'bind', options, {
+    writable: true,
+    readable: true,
+    layout: 'routed',
+  });
+  return new ZmqChannel(link);
+}

@@ -1,0 +1,55 @@
+import type * as zmq from 'zeromq';
+import { fromZmqError } from './zmq-error.js';
+
+/**
+ * Reads a ZeroMQ socket in a loop, one `receive()` at a time (zeromq.js allows one pending receive),
+ * handing each multipart message to `onFrames`. `pause()` stops reading: ZeroMQ then queues up to
+ * `ZMQ_RCVHWM` and the sending peer waits — the backpressure travels back to it.
+ */
+export class ZmqReceivePump {
+  private paused = false;
+  private running = false;
+  private stopped = false;
+
+  /**
+   * @param socket - the socket to read
+   * @param onFrames - gets every received message
+   * @param onError - gets a read failure (not called after `stop()`)
+   */
+  constructor(
+    private readonly socket: zmq.Readable & zmq.Socket,
+    private readonly onFrames: (frames: Buffer[]) => void,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Starts (or resumes) reading. */
+  resume(): void {
+    this.paused = false;
+    if (!this.running && !this.stopped) void this.loop();
+  }
+
+  /** Stops reading after the current message until `resume()`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Stops for good (before the socket closes). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      while (!this.paused && !this.stopped) {
+        const frames = await this.socket.receive();
+        if (this.stopped) return;
+        this.onFrames(frames);
+      }
+    } catch (err) {
+      if (!this.stopped && !this.socket.closed) this.onError(fromZmqError(err, 'receive'));
+    } finally {
+      this.running = false;
+    }
+  }
+}
