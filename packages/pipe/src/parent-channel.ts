@@ -1,6 +1,6 @@
 import { fstatSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { IpcError, streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/core';
+import { IpcError, type Channel, type StreamChannelOptions } from '@ipc/core';
+import { channelOnFd } from './socket-channel.js';
 import { checkChannelFd, DEFAULT_CHANNEL_FD } from './stdio-layout.js';
 import { PIPE_FD_ENV } from './spawn-channel.js';
 
@@ -34,7 +34,7 @@ export interface ParentChannelOptions<In = unknown> extends StreamChannelOptions
  */
 export function parentChannel<Out = unknown, In = Out>(
   options: ParentChannelOptions<In> = {},
-): StreamChannel<Out, In> {
+): Channel<Out, In> {
   const { fd: fdOption, ...channelOptions } = options;
   const fromEnv = process.env[PIPE_FD_ENV];
   const fd = checkChannelFd(
@@ -59,5 +59,5 @@ export function parentChannel<Out = unknown, In = Out>(
         `not a socket or a pipe — this process was not started with a message channel on it`,
     );
   }
-  return streamChannel<Out, In>(new Socket({ fd, readable: true, writable: true }), channelOptions);
+  return channelOnFd<Out, In>(fd, channelOptions);
 }
