@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Workload } from '../adapter.js';
-import { transportsDir } from '../process/paths.js';
+import { benchDir, transportsDir } from '../process/paths.js';
 import { formatDuration } from '../report/format.js';
 import { markdownReport } from '../report/markdown-report.js';
 import { machineInfo, type RunInfo } from '../report/run-info.js';
@@ -64,6 +64,7 @@ export async function runBench(
   } finally {
     progress.finish();
   }
+  const descriptions = new Map(run.map((r) => [r.case.name, r.case.description] as const));
   const notes = new Map(
     run.flatMap((r) => (r.case.note !== undefined ? [[r.case.name, r.case.note] as const] : [])),
   );
@@ -81,11 +82,22 @@ export async function runBench(
     options,
     { records, rows, skipped, info, workloads: options.workloads, files: [] },
     counts,
+    descriptions,
   );
   return { records, rows, skipped, info, workloads: options.workloads, files };
 }
 
-function writeOutputs(options: CliOptions, run: BenchRun, counts: object): string[] {
+/** The link to SPEC.md from a report in `dir`. */
+function specFrom(dir: string): string {
+  return relative(resolve(dir), join(benchDir, 'SPEC.md')).split(sep).join('/');
+}
+
+function writeOutputs(
+  options: CliOptions,
+  run: BenchRun,
+  counts: object,
+  descriptions: ReadonlyMap<string, string>,
+): string[] {
   const files: string[] = [];
   const write = (path: string, text: string): void => {
     mkdirSync(dirname(path), { recursive: true });
@@ -100,11 +112,24 @@ function writeOutputs(options: CliOptions, run: BenchRun, counts: object): strin
     `${JSON.stringify({ info: run.info, counts, workloads: run.workloads, summary: run.rows, skipped: run.skipped, records: run.records }, null, 2)}\n`,
   );
   write(join(options.out, 'chart.svg'), chart);
-  write(join(options.out, 'report.md'), markdownReport(run.rows, run.info, 'chart.svg', run.skipped));
+  write(
+    join(options.out, 'report.md'),
+    markdownReport(run.rows, run.info, 'chart.svg', run.skipped, descriptions, specFrom(options.out)),
+  );
   if (options.markdown !== undefined) {
     const svgPath = options.markdown.replace(/\.md$/i, '') + '.svg';
     write(svgPath, chart);
-    write(options.markdown, markdownReport(run.rows, run.info, basename(svgPath), run.skipped));
+    write(
+      options.markdown,
+      markdownReport(
+        run.rows,
+        run.info,
+        basename(svgPath),
+        run.skipped,
+        descriptions,
+        specFrom(dirname(options.markdown)),
+      ),
+    );
   }
   return files;
 }
