@@ -26,3 +26,4 @@ export {
   type PythonTypecode,
   type TypedArrayOf,
 } from './element-type.js';
+export { ShmChannel, type ShmChannelOptions } from './ring/shm-channel.js';

@@ -1,0 +1,162 @@
+import { IpcError } from '@ipc/core';
+import { isProcessAlive, selfStartTime } from '../process-identity.js';
+
+/**
+ * One single-producer / single-consumer byte ring in shared memory, carrying variable-size records.
+ *
+ * Header (256 bytes; the hot words on their own cache lines), as Int32 indexes:
+ * `[0]` write position, `[16]` read position (both byte counters modulo 2^32), `[32]` reader asleep,
+ * `[33]` writer asleep, `[34]` writer closed, `[35]` reader closed, `[36]` capacity, `[38]` writer pid,
+ * `[40]` reader pid; float64 at bytes 168/176: writer/reader start times. Then `capacity` bytes of data.
+ *
+ * A record is `[int32 length][int32 info][payload, padded to 8 bytes]`, never split at the end of the
+ * ring: a length of -1 means "skip to the start". `info` is the whole message length on a message's
+ * first record (equal to `length` for an unfragmented message) and -2 on the records that continue a
+ * message bigger than one record.
+ */
+export const HEADER_BYTES = 256;
+export const W_POS = 0;
+export const R_POS = 16;
+export const R_ASLEEP = 32;
+export const W_ASLEEP = 33;
+const W_CLOSED = 34;
+const R_CLOSED = 35;
+const CAPACITY = 36;
+const W_PID = 38;
+const R_PID = 40;
+const W_START = 21; // float64 index (byte 168)
+const R_START = 22; // float64 index (byte 176)
+/** Record header bytes. */
+export const RECORD_HEADER = 8;
+const WRAP = -1;
+/** `info` of a record that continues a fragmented message. */
+export const CONTINUED = -2;
+
+/** Which side of a ring this process plays. */
+export type RingSide = 'writer' | 'reader';
+
+/** A ring over mapped memory: the bookkeeping; waiting is the channel's business. */
+export class Ring {
+  /** The header words. */
+  readonly h: Int32Array;
+  private readonly f: Float64Array;
+  /** The data bytes. */
+  readonly data: Uint8Array;
+  private readonly words: Int32Array;
+  /** Data bytes. */
+  readonly capacity: number;
+  private readonly mask: number;
+
+  constructor(buffer: ArrayBuffer, offset: number) {
+    this.h = new Int32Array(buffer, offset, HEADER_BYTES / 4);
+    this.f = new Float64Array(buffer, offset, HEADER_BYTES / 8);
+    this.capacity = this.h[CAPACITY] ?? 0;
+    if (this.capacity < 64 || (this.capacity & (this.capacity - 1)) !== 0) {
+      throw new IpcError('ERR_INVALID_ARGUMENT', 'this memory does not hold an @ipc/shm ring');
+    }
+    this.mask = this.capacity - 1;
+    this.data = new Uint8Array(buffer, offset + HEADER_BYTES, this.capacity);
+    this.words = new Int32Array(buffer, offset + HEADER_BYTES, this.capacity / 4);
+  }
+
+  /** Prepares a ring of `capacity` data bytes (a power of two, 64 to 2^30) at `offset`. */
+  static init(buffer: ArrayBuffer, offset: number, capacity: number): void {
+    const h = new Int32Array(buffer, offset, HEADER_BYTES / 4);
+    h.fill(0);
+    Atomics.store(h, CAPACITY, capacity);
+  }
+
+  /** Records this process as the `side` of the ring. */
+  attach(side: RingSide): void {
+    this.f[side === 'writer' ? W_START : R_START] = selfStartTime();
+    Atomics.store(this.h, side === 'writer' ? W_PID : R_PID, process.pid);
+  }
+
+  /** The pid of the process on `side` (0 before it attached). */
+  pid(side: RingSide): number {
+    return Atomics.load(this.h, side === 'writer' ? W_PID : R_PID);
+  }
+
+  /** Whether the `side` is known to be gone: closed, or its process died. Not attached yet: not gone. */
+  gone(side: RingSide): 'closed' | 'dead' | undefined {
+    if (Atomics.load(this.h, side === 'writer' ? W_CLOSED : R_CLOSED) !== 0) return 'closed';
+    const pid = this.pid(side);
+    if (pid === 0 || pid === process.pid) return undefined;
+    return isProcessAlive(pid, this.f[side === 'writer' ? W_START : R_START] ?? 0) ? undefined : 'dead';
+  }
+
+  /** Marks `side` closed (the other side sees it on its next look). */
+  markClosed(side: RingSide): void {
+    Atomics.store(this.h, side === 'writer' ? W_CLOSED : R_CLOSED, 1);
+  }
+
+  /** The largest payload of one record: a quarter of the ring, so that writer and reader overlap. */
+  get maxRecord(): number {
+    return this.capacity / 4 - RECORD_HEADER;
+  }
+
+  // ---- writer side ----
+
+  /**
+   * Reserves a record of `length` payload bytes if the ring has room; returns the payload's offset
+   * in `data` (the caller writes there, then calls {@link Ring.publish}), or -1 when full.
+   */
+  reserve(length: number): number {
+    const w = Atomics.load(this.h, W_POS) >>> 0;
+    const r = Atomics.load(this.h, R_POS) >>> 0;
+    const need = RECORD_HEADER + ((length + 7) & ~7);
+    const at = w & this.mask;
+    const tail = this.capacity - at;
+    const skip = need > tail ? tail : 0;
+    if (((w - r) >>> 0) + skip + need > this.capacity) return -1;
+    if (skip > 0) {
+      this.words[at >> 2] = WRAP;
+      this.pending = skip;
+      return RECORD_HEADER;
+    }
+    this.pending = 0;
+    return at + RECORD_HEADER;
+  }
+
+  private pending = 0;
+
+  /** Publishes the record reserved last: `length` payload bytes, `info` as described in the class doc. */
+  publish(payloadOffset: number, length: number, info: number): void {
+    const at = payloadOffset - RECORD_HEADER;
+    this.words[at >> 2] = length;
+    this.words[(at >> 2) + 1] = info;
+    const w = Atomics.load(this.h, W_POS);
+    Atomics.store(this.h, W_POS, (w + this.pending + RECORD_HEADER + ((length + 7) & ~7)) | 0);
+  }
+
+  // ---- reader side ----
+
+  /**
+   * The next record, or undefined when the ring is empty: `offset` of its payload in `data`, its
+   * `length`, its `info`, and `size` (what {@link Ring.consume} must release, wrap skip included).
+   */
+  peek(): { offset: number; length: number; info: number; size: number } | undefined {
+    const r = Atomics.load(this.h, R_POS) >>> 0;
+    const w = Atomics.load(this.h, W_POS) >>> 0;
+    if (r === w) return undefined;
+    let at = r & this.mask;
+    let skip = 0;
+    if (this.words[at >> 2] === WRAP) {
+      skip = this.capacity - at;
+      at = 0;
+    }
+    const length = this.words[at >> 2] ?? 0;
+    const info = this.words[(at >> 2) + 1] ?? 0;
+    return { offset: at + RECORD_HEADER, length, info, size: skip + RECORD_HEADER + ((length + 7) & ~7) };
+  }
+
+  /** Releases `size` bytes (a record from {@link Ring.peek}) to the writer. */
+  consume(size: number): void {
+    Atomics.store(this.h, R_POS, (Atomics.load(this.h, R_POS) + size) | 0);
+  }
+
+  /** Whether the ring holds no record. */
+  empty(): boolean {
+    return Atomics.load(this.h, R_POS) === Atomics.load(this.h, W_POS);
+  }
+}
