@@ -84,7 +84,9 @@ describe('npm run bench -- --tiny', () => {
       expect(text).toMatch(/^# Benchmarks/);
       expect(text).toMatch(/\*\*Machine:\*\*/);
       expect(text).toMatch(/\*\*Command:\*\* `node tools\/bench\/dist\/cli\.js --tiny/);
-      expect(text.match(/^\| case \|/gm)).toHaveLength(4);
+      expect(text.match(/^## W\d .*\n\n\| case \| /gm)).toHaveLength(4);
+      expect(text).toMatch(/^## The cases\n\n\| case \| group \| what it is \|/m);
+      expect(text).toMatch(/^\| node-fork-relay-hub \| node \| child_process IPC/m);
       expect(text).toMatch(/^\| \*\*node-fork-relay-hub\*\* \(Node\) \| [\d,]+ \|/m);
     }
     expect(readFileSync(join(out, 'B.md'), 'utf8')).toContain('](B.svg)');
