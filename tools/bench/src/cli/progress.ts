@@ -65,8 +65,13 @@ export class Progress {
     const width = 28;
     const filled = this.total === 0 ? width : Math.round((this.done / this.total) * width);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    const elapsed = Date.now() - this.started;
+    const left =
+      this.done > 0 && this.done < this.total
+        ? ` · ~${formatDuration((elapsed / this.done) * (this.total - this.done))} left`
+        : '';
     const lines = [
-      `bench  ${bar}  ${this.done}/${this.total} cases · ${formatDuration(Date.now() - this.started)} elapsed${
+      `bench  ${bar}  ${this.done}/${this.total} cases · ${formatDuration(elapsed)} elapsed${left}${
         this.failed > 0 ? ` · ${this.failed} failed` : ''
       }`,
       `  now  ${this.done < this.total ? this.current : 'done'}`,

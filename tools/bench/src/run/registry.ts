@@ -37,7 +37,7 @@ export async function discoverCases(
       .sort()
       .map((f) => join(d, f)),
   );
-  const cases: RegisteredCase[] = [];
+  const found: RegisteredCase[] = [];
   const broken: BrokenAdapter[] = [];
   const seen = new Set<string>();
   for (const module of files) {
@@ -64,15 +64,22 @@ export async function discoverCases(
         continue;
       }
       seen.add(c.name);
+      found.push({ case: c, module });
+    }
+  }
+  // Availability checks run together (a service check may take its time).
+  const cases = await Promise.all(
+    found.map(async (reg): Promise<RegisteredCase> => {
       let unavailable: string | undefined;
       try {
-        unavailable = await withTimeout(c.available?.() ?? Promise.resolve(undefined), 15_000);
+        const reason = await withTimeout(reg.case.available?.() ?? Promise.resolve(undefined), 15_000);
+        if (reason !== undefined) unavailable = oneLine(reason);
       } catch (err) {
         unavailable = `availability check failed: ${oneLine(err)}`;
       }
-      cases.push(unavailable === undefined ? { case: c, module } : { case: c, module, unavailable });
-    }
-  }
+      return unavailable === undefined ? reg : { ...reg, unavailable };
+    }),
+  );
   return { cases, broken };
 }
 
