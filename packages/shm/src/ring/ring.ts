@@ -77,9 +77,13 @@ export class Ring {
     return Atomics.load(this.h, side === 'writer' ? W_PID : R_PID);
   }
 
-  /** Whether the `side` is known to be gone: closed, or its process died. Not attached yet: not gone. */
-  gone(side: RingSide): 'closed' | 'dead' | undefined {
+  /**
+   * Whether the `side` is known to be gone: closed, or (when `probe`, which reads `/proc`) its process
+   * died. Not attached yet: not gone.
+   */
+  gone(side: RingSide, probe: boolean): 'closed' | 'dead' | undefined {
     if (Atomics.load(this.h, side === 'writer' ? W_CLOSED : R_CLOSED) !== 0) return 'closed';
+    if (!probe) return undefined;
     const pid = this.pid(side);
     if (pid === 0 || pid === process.pid) return undefined;
     return isProcessAlive(pid, this.f[side === 'writer' ? W_START : R_START] ?? 0) ? undefined : 'dead';

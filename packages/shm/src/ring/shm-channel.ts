@@ -220,7 +220,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
 
   private tryWriteWhole(bytes: Uint8Array): boolean {
     if (bytes.byteLength > this.tx.maxRecord) return false;
-    this.checkReader();
+    this.checkReader(false);
     const at = this.tx.reserve(bytes.byteLength);
     if (at < 0) return false;
     this.tx.data.set(bytes, at);
@@ -250,9 +250,10 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     const ring = this.tx;
     for (;;) {
       throwIfAborted(signal);
-      this.checkReader();
+      this.checkReader(false);
       const at = ring.reserve(length);
       if (at >= 0) return at;
+      this.checkReader(true);
       if (this.spinMs > 0 && this.peerIsRemote(ring, 'reader') && this.spin(() => ring.reserve(length) >= 0))
         continue;
       const seen = Atomics.load(ring.h, R_POS);
@@ -262,13 +263,16 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     }
   }
 
-  private checkReader(): void {
-    const gone = this.tx.gone('reader');
+  private checkReader(probe: boolean): void {
+    const gone = this.tx.gone('reader', probe);
     if (gone) throw new IpcError('ERR_PEER_GONE', `the receiving end ${gone === 'dead' ? 'died' : 'closed'}`);
   }
 
+  // The sleeper sets its flag; the first side to see it clears it and wakes it: one wake per sleep.
   private wakeReader(): void {
-    if (Atomics.load(this.tx.h, R_ASLEEP) !== 0) futexWake(this.tx.h, W_POS);
+    if (Atomics.load(this.tx.h, R_ASLEEP) !== 0 && Atomics.compareExchange(this.tx.h, R_ASLEEP, 1, 0) === 1) {
+      futexWake(this.tx.h, W_POS);
+    }
   }
 
   // ---------------------------------------------------------------- receiving
@@ -310,9 +314,10 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     for (;;) {
       if (this.closedFlag) throw closedError();
       throwIfAborted(signal);
-      const gone = ring.gone('writer');
+      const closed = ring.gone('writer', false);
       const got = this.tryRead(view);
       if (got) return got;
+      const gone = closed ?? ring.gone('writer', true);
       if (gone === 'closed') throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
       if (gone === 'dead') throw new IpcError('ERR_PEER_GONE', 'the sending process died');
       const left = deadline - Date.now();
@@ -364,7 +369,9 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
 
   private release(size: number): void {
     this.rx.consume(size);
-    if (Atomics.load(this.rx.h, W_ASLEEP) !== 0) futexWake(this.rx.h, R_POS);
+    const h = this.rx.h;
+    if (Atomics.load(h, W_ASLEEP) !== 0 && Atomics.compareExchange(h, W_ASLEEP, 1, 0) === 1)
+      futexWake(h, R_POS);
   }
 
   private releaseHeld(): void {

@@ -1,0 +1,71 @@
+/**
+ * `@ipc/shm`: a ShmChannel (two SPSC rings in one named segment, spin-then-futex). The driver creates
+ * the segment and the peer opens it by name. msgpack for W1/W2; raw bytes for W3 with one copy into
+ * the ring and one copy out (like a pipe). A labelled zero-copy-receive variant reads each W3 message
+ * in place (`recvView`, a view valid until the next receive): one copy in, none out.
+ */
+import type { BenchCase, CaseContext, Link } from '../adapter.js';
+
+type Mode = 'copy' | 'view';
+
+async function available(): Promise<string | undefined> {
+  try {
+    const shm = await import('@ipc/shm');
+    if (typeof shm.ShmChannel !== 'function') return '@ipc/shm has no ShmChannel (not built?)';
+    // Loads the native addon: an ERR_UNSUPPORTED here says why it cannot run.
+    shm.futexWaitStats();
+    shm.SharedMemory.open('ipc-bench-probe-that-does-not-exist').close();
+    return undefined;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return code === 'ERR_NOT_FOUND' ? undefined : `@ipc/shm does not load: ${String(err)}`;
+  }
+}
+
+function options(ctx: CaseContext): { codec: 'raw' | 'msgpack'; capacity: number } {
+  // W3: 8 MiB rings hold a 1 MiB message in one record (a record is at most a quarter of the ring).
+  return ctx.payload === 'bytes'
+    ? { codec: 'raw', capacity: 8 << 20 }
+    : { codec: 'msgpack', capacity: 1 << 20 };
+}
+
+function link(channel: import('@ipc/shm').ShmChannel, mode: Mode): Link {
+  if (mode === 'copy') return channel;
+  return {
+    send: (m) => channel.send(m),
+    recv: () => channel.recvView(),
+    close: () => channel.close(),
+  };
+}
+
+function shmCase(name: string, mode: Mode): BenchCase {
+  return {
+    name,
+    group: 'ipc',
+    description:
+      mode === 'copy'
+        ? 'ShmChannel: two SPSC rings in a named segment, spin then futex'
+        : 'ShmChannel, zero-copy receive (recvView): one copy in, the receiver reads in place',
+    workloads: mode === 'copy' ? ['W1', 'W2', 'W3'] : ['W3'],
+    encoding: (w) => (w === 'W3' ? 'raw bytes, ring records' : 'msgpack, ring records'),
+    ...(mode === 'view' ? { note: 'zero-copy receive' } : {}),
+    available,
+    link: {
+      async driver(ctx): Promise<Link> {
+        const { ShmChannel } = await import('@ipc/shm');
+        const channel = ShmChannel.create(`ipc-bench-${ctx.id}`, options(ctx));
+        ctx.spawnPeer({ info: { name: channel.segment.name } });
+        return link(channel, mode);
+      },
+      async peer(ctx): Promise<Link> {
+        const { ShmChannel } = await import('@ipc/shm');
+        return link(ShmChannel.open(ctx.info['name'] as string, { codec: options(ctx).codec }), mode);
+      },
+    },
+  };
+}
+
+export const cases: BenchCase[] = [
+  shmCase('ipc-shm-ring', 'copy'),
+  shmCase('ipc-shm-ring-zero-copy', 'view'),
+];
