@@ -1,0 +1,136 @@
+import { futexWake, type OwnerIds } from '@ipc/shm';
+import {
+  E_OWNER,
+  E_RECEIVERS,
+  E_SENDERS,
+  E_UNFINISHED,
+  ENTRY_WORDS,
+  TABLE_ENTRIES,
+  TABLE_I32,
+  W_JOIN,
+  W_NOT_EMPTY,
+  W_RECEIVERS_OPEN,
+  W_SENDER_DIED,
+  W_SENDERS_OPEN,
+} from './queue-layout.js';
+
+/**
+ * The queue's table of the processes using it: one entry per owner slot of the segment's owner
+ * registry (`@ipc/shm`), holding the owner id and what that process has open — sender views,
+ * receiver views — and the messages it got but has not `taskDone()`'d yet. Only the process itself
+ * adds to its entry; when a process is found dead (its owner id no longer alive), whoever finds it
+ * clears its entry and takes its counts back: its senders count as died (receivers then see
+ * `ERR_PEER_GONE`), its unfinished tasks are forgiven (so `join()` cannot wait for a dead process).
+ */
+export class ProcessTable {
+  readonly #entry: number;
+
+  constructor(
+    private readonly i32: Int32Array,
+    private readonly ids: OwnerIds,
+  ) {
+    this.#entry = TABLE_I32 + ((ids.selfId & 0xff) - 1) * ENTRY_WORDS;
+  }
+
+  /** Takes this process's entry (clearing what a dead former holder of the slot left). Idempotent. */
+  enter(): void {
+    const at = this.#entry;
+    const previous = Atomics.load(this.i32, at + E_OWNER);
+    if (previous === this.ids.selfId) return;
+    if (previous !== 0) this.#clear(at, previous);
+    Atomics.store(this.i32, at + E_SENDERS, 0);
+    Atomics.store(this.i32, at + E_RECEIVERS, 0);
+    Atomics.store(this.i32, at + E_UNFINISHED, 0);
+    Atomics.store(this.i32, at + E_OWNER, this.ids.selfId);
+  }
+
+  /** Gives this process's entry back (its counts are taken back as if it had closed everything). */
+  leave(): void {
+    const at = this.#entry;
+    if (Atomics.load(this.i32, at + E_OWNER) === this.ids.selfId) this.#clear(at, this.ids.selfId, false);
+  }
+
+  /** Adds `delta` to this process's open sender views (and the queue's total). */
+  addSenders(delta: number): void {
+    Atomics.add(this.i32, this.#entry + E_SENDERS, delta);
+    Atomics.add(this.i32, W_SENDERS_OPEN, delta);
+  }
+
+  /** Adds `delta` to this process's open receiver views (and the queue's total). */
+  addReceivers(delta: number): void {
+    Atomics.add(this.i32, this.#entry + E_RECEIVERS, delta);
+    Atomics.add(this.i32, W_RECEIVERS_OPEN, delta);
+  }
+
+  /** Counts one message got by this process and not yet `taskDone()`'d. */
+  addUnfinished(): void {
+    Atomics.add(this.i32, this.#entry + E_UNFINISHED, 1);
+  }
+
+  /** Marks one task done: this process's count first, else any process's. False when none is unfinished. */
+  taskDone(): boolean {
+    if (this.#decrement(this.#entry + E_UNFINISHED)) return true;
+    for (let e = 0; e < TABLE_ENTRIES; e++) {
+      if (this.#decrement(TABLE_I32 + e * ENTRY_WORDS + E_UNFINISHED)) return true;
+    }
+    return false;
+  }
+
+  /** Unfinished tasks of every process in the table (dead ones were forgiven by {@link sweep}). */
+  unfinished(): number {
+    let sum = 0;
+    for (let e = 0; e < TABLE_ENTRIES; e++) {
+      const at = TABLE_I32 + e * ENTRY_WORDS;
+      if (Atomics.load(this.i32, at + E_OWNER) !== 0) sum += Atomics.load(this.i32, at + E_UNFINISHED);
+    }
+    return sum;
+  }
+
+  /** Clears the entries of processes that died; true when it cleared one. */
+  sweep(): boolean {
+    let cleared = false;
+    for (let e = 0; e < TABLE_ENTRIES; e++) {
+      const at = TABLE_I32 + e * ENTRY_WORDS;
+      const owner = Atomics.load(this.i32, at + E_OWNER);
+      if (owner === 0 || owner === this.ids.selfId || this.ids.isAlive(owner)) continue;
+      if (this.#clear(at, owner)) cleared = true;
+    }
+    return cleared;
+  }
+
+  /** How many processes other than this one are in the table and alive. */
+  otherLiveUsers(): number {
+    let n = 0;
+    for (let e = 0; e < TABLE_ENTRIES; e++) {
+      const owner = Atomics.load(this.i32, TABLE_I32 + e * ENTRY_WORDS + E_OWNER);
+      if (owner !== 0 && owner !== this.ids.selfId && this.ids.isAlive(owner)) n++;
+    }
+    return n;
+  }
+
+  #decrement(word: number): boolean {
+    for (;;) {
+      const n = Atomics.load(this.i32, word);
+      if (n <= 0) return false;
+      if (Atomics.compareExchange(this.i32, word, n, n - 1) === n) return true;
+    }
+  }
+
+  /** Takes an entry's counts back; `died` says its owner died (its senders then count as died). */
+  #clear(at: number, owner: number, died = true): boolean {
+    if (Atomics.compareExchange(this.i32, at + E_OWNER, owner, 0) !== owner) return false;
+    const senders = Atomics.exchange(this.i32, at + E_SENDERS, 0);
+    const receivers = Atomics.exchange(this.i32, at + E_RECEIVERS, 0);
+    Atomics.exchange(this.i32, at + E_UNFINISHED, 0);
+    if (senders !== 0) {
+      if (died) Atomics.store(this.i32, W_SENDER_DIED, 1);
+      Atomics.sub(this.i32, W_SENDERS_OPEN, senders);
+    }
+    if (receivers !== 0) Atomics.sub(this.i32, W_RECEIVERS_OPEN, receivers);
+    Atomics.add(this.i32, W_JOIN, 1);
+    futexWake(this.i32, W_JOIN);
+    Atomics.add(this.i32, W_NOT_EMPTY, 1);
+    futexWake(this.i32, W_NOT_EMPTY);
+    return true;
+  }
+}

@@ -1,0 +1,469 @@
+import { futexWake, type OwnerIds } from '@ipc/shm';
+import {
+  R_BYTES,
+  R_DEADLINE_F64,
+  R_LENGTH,
+  R_OWNER,
+  R_STATE,
+  RECORD_HEADER,
+  recordBytes,
+  RING_OFFSET,
+  S_DONE,
+  S_IN_FLIGHT,
+  S_PAD,
+  S_READY,
+  S_TAKEN,
+  S_WRITING,
+  stateOf,
+  stateWord,
+  leaseOf,
+  W_CONSUMERS_WAITING,
+  W_COUNT,
+  W_HEAD,
+  W_HEAD_LOCK,
+  W_HEAD_LOCK_WAITERS,
+  W_IN_FLIGHT,
+  W_JOIN,
+  W_NOT_EMPTY,
+  W_NOT_FULL,
+  W_PRODUCERS_WAITING,
+  W_RECLAIM,
+  W_REQUEUED,
+  W_TAIL,
+  W_TAIL_LOCK,
+  W_TAIL_LOCK_WAITERS,
+  W_TAKES,
+} from './queue-layout.js';
+import { RobustLock } from './robust-lock.js';
+
+/** What {@link QueueRing.take} found. */
+export type TakeResult =
+  | {
+      readonly kind: 'message';
+      readonly bytes: Uint8Array;
+      readonly position: number;
+      readonly lease: number;
+    }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'writing'; readonly owner: number; readonly position: number }
+  | { readonly kind: 'locked' };
+
+/** What {@link QueueRing.put} did. */
+export type PutResult = 'ok' | 'full' | 'locked';
+
+const EMPTY: TakeResult = { kind: 'empty' };
+const LOCKED: TakeResult = { kind: 'locked' };
+
+/**
+ * The ring of records in a queue segment and every synchronous step on it: reserve/commit (put),
+ * take (get), ack/nack, reclaiming consumed space, and the recovery of what dead processes left.
+ *
+ * Producers reserve a record under the tail lock (a few stores), then copy the payload outside any
+ * lock and commit by storing `READY` in the record's state word: a record is never delivered before
+ * that store, so a producer killed while copying leaves a `WRITING` record, never a half message; a
+ * consumer that finds such a record at the head with its owner dead marks it `DONE` and goes on.
+ * Consumers take the head record under the head lock. Consumed space is reclaimed in order by
+ * producers (under the tail lock) when they need room.
+ */
+export class QueueRing {
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+  readonly capacity: number;
+  readonly mask: number;
+  readonly maxMessages: number;
+  readonly tailLock: RobustLock;
+  readonly headLock: RobustLock;
+  readonly ringI32: Int32Array;
+
+  constructor(
+    buffer: ArrayBuffer,
+    private readonly ids: OwnerIds,
+    private readonly onTake: () => void,
+  ) {
+    this.i32 = new Int32Array(buffer, 0, RING_OFFSET / 4);
+    this.capacity = this.i32[2] ?? 0;
+    this.maxMessages = this.i32[3] ?? 0;
+    this.mask = this.capacity - 1;
+    this.f64 = new Float64Array(buffer, RING_OFFSET, this.capacity / 8);
+    this.u8 = new Uint8Array(buffer, RING_OFFSET, this.capacity);
+    this.ringI32 = new Int32Array(buffer, RING_OFFSET, this.capacity / 4);
+    this.tailLock = new RobustLock(this.i32, W_TAIL_LOCK, W_TAIL_LOCK_WAITERS, ids, () => this.#recount());
+    this.headLock = new RobustLock(this.i32, W_HEAD_LOCK, W_HEAD_LOCK_WAITERS, ids, () => undefined);
+  }
+
+  /** The largest payload one message can have, in bytes. */
+  get maxPayload(): number {
+    return this.capacity - RECORD_HEADER;
+  }
+
+  // ---------------------------------------------------------------- producers
+
+  /** Writes one message if there is room now. `'locked'`: the tail lock is contended, retry asynchronously. */
+  put(payload: Uint8Array): PutResult {
+    if (!this.tailLock.tryAcquire()) return 'locked';
+    return this.putLocked(payload);
+  }
+
+  /** {@link put} with the tail lock already held (it is released here). */
+  putLocked(payload: Uint8Array): PutResult {
+    let at: number;
+    try {
+      at = this.#reserve(payload.byteLength);
+    } finally {
+      this.tailLock.release();
+    }
+    if (at < 0) return 'full';
+    this.u8.set(payload, at + RECORD_HEADER);
+    Atomics.store(this.ringI32, (at >> 2) + R_STATE, stateWord(0, S_READY));
+    if (Atomics.load(this.i32, W_CONSUMERS_WAITING) > 0) this.wakeConsumers();
+    return 'ok';
+  }
+
+  /** Reserves a record (tail lock held): returns its offset, or -1 when there is no room. */
+  #reserve(length: number): number {
+    const { i32, ringI32 } = this;
+    const need = recordBytes(length);
+    let tail = Atomics.load(i32, W_TAIL);
+    let off = tail & this.mask;
+    const toEnd = this.capacity - off;
+    if (need > toEnd) {
+      // Fill up to the end with a pad record, then start again at offset 0.
+      if (this.#free(tail) < toEnd) {
+        this.reclaimLocked();
+        if (this.#free(tail) < toEnd) return -1;
+      }
+      const w = off >> 2;
+      Atomics.store(ringI32, w + R_OWNER, this.ids.selfId);
+      Atomics.store(ringI32, w + R_LENGTH, toEnd - RECORD_HEADER);
+      Atomics.store(ringI32, w + R_BYTES, toEnd);
+      Atomics.store(ringI32, w + R_STATE, stateWord(0, S_PAD));
+      tail = (tail + toEnd) | 0;
+      Atomics.store(i32, W_TAIL, tail);
+      off = 0;
+    }
+    if (this.#free(tail) < need || Atomics.load(i32, W_COUNT) >= this.maxMessages) {
+      this.reclaimLocked();
+      if (this.#free(tail) < need || Atomics.load(i32, W_COUNT) >= this.maxMessages) return -1;
+    }
+    const w = off >> 2;
+    Atomics.store(ringI32, w + R_STATE, stateWord(0, S_WRITING));
+    Atomics.store(ringI32, w + R_OWNER, this.ids.selfId);
+    Atomics.store(ringI32, w + R_LENGTH, length);
+    Atomics.store(ringI32, w + R_BYTES, need);
+    Atomics.store(i32, W_TAIL, (tail + need) | 0);
+    Atomics.add(i32, W_COUNT, 1);
+    return off;
+  }
+
+  #free(tail: number): number {
+    return this.capacity - ((tail - Atomics.load(this.i32, W_RECLAIM)) >>> 0);
+  }
+
+  /** Moves `reclaim` over consumed records (tail lock held). */
+  reclaimLocked(): void {
+    const { i32, ringI32 } = this;
+    let reclaim = Atomics.load(i32, W_RECLAIM);
+    const head = Atomics.load(i32, W_HEAD);
+    let freed = 0;
+    while (reclaim !== head) {
+      const w = (reclaim & this.mask) >> 2;
+      const state = stateOf(Atomics.load(ringI32, w + R_STATE));
+      if (state !== S_DONE && state !== S_PAD) break;
+      if (state === S_DONE) freed++;
+      reclaim = (reclaim + Atomics.load(ringI32, w + R_BYTES)) | 0;
+    }
+    Atomics.store(i32, W_RECLAIM, reclaim);
+    if (freed > 0) Atomics.sub(i32, W_COUNT, freed);
+  }
+
+  /** After taking over the tail lock from a dead holder: recount the records between reclaim and tail. */
+  #recount(): void {
+    const { i32, ringI32 } = this;
+    let at = Atomics.load(i32, W_RECLAIM);
+    const tail = Atomics.load(i32, W_TAIL);
+    let count = 0;
+    while (at !== tail) {
+      const w = (at & this.mask) >> 2;
+      if (stateOf(Atomics.load(ringI32, w + R_STATE)) !== S_PAD) count++;
+      at = (at + Atomics.load(ringI32, w + R_BYTES)) | 0;
+    }
+    Atomics.store(i32, W_COUNT, count);
+  }
+
+  // ---------------------------------------------------------------- consumers
+
+  /**
+   * Takes the next message if there is one now: plain (`visibility` undefined: at-most-once, the
+   * record is done once copied) or with ack (`visibility` ms: in flight until acked or redelivered).
+   */
+  take(visibility: number | undefined): TakeResult {
+    if (!this.headLock.tryAcquire()) return LOCKED;
+    return this.takeLocked(visibility);
+  }
+
+  /** {@link take} with the head lock already held (it is released here). */
+  takeLocked(visibility: number | undefined): TakeResult {
+    const { i32, ringI32 } = this;
+    let found: { at: number; position: number; lease: number } | undefined;
+    try {
+      if (Atomics.load(i32, W_REQUEUED) > 0) {
+        found = this.#takeRequeued(visibility);
+        if (found === LOCKED_MARK) return LOCKED;
+      }
+      if (found === undefined) {
+        let head = Atomics.load(i32, W_HEAD);
+        for (;;) {
+          if (head === Atomics.load(i32, W_TAIL)) return EMPTY;
+          const at = head & this.mask;
+          const w = at >> 2;
+          const word = Atomics.load(ringI32, w + R_STATE);
+          const state = stateOf(word);
+          const bytes = Atomics.load(ringI32, w + R_BYTES);
+          if (state === S_PAD || state === S_DONE) {
+            head = (head + bytes) | 0;
+            Atomics.store(i32, W_HEAD, head);
+            continue;
+          }
+          if (state === S_WRITING) {
+            return { kind: 'writing', owner: Atomics.load(ringI32, w + R_OWNER), position: head };
+          }
+          // READY — or TAKEN/IN_FLIGHT left at the head by a consumer that died before moving the head:
+          // it never returned that message, so it is delivered now.
+          const lease = this.#mark(w, word, visibility);
+          Atomics.store(i32, W_HEAD, (head + bytes) | 0);
+          found = { at, position: head, lease };
+          break;
+        }
+      }
+    } finally {
+      this.headLock.release();
+    }
+    if (found === undefined) return EMPTY;
+    const length = Atomics.load(ringI32, (found.at >> 2) + R_LENGTH);
+    const start = found.at + RECORD_HEADER;
+    const bytes = this.u8.slice(start, start + length);
+    if (visibility === undefined) this.#done(found.at >> 2, stateWord(found.lease, S_TAKEN));
+    return { kind: 'message', bytes, position: found.position, lease: found.lease };
+  }
+
+  /** Marks the record at word `w` taken (head lock held) and counts the task; returns the new lease. */
+  #mark(w: number, word: number, visibility: number | undefined): number {
+    const lease = Atomics.add(this.i32, W_TAKES, 1) + 1;
+    Atomics.store(this.ringI32, w + R_OWNER, this.ids.selfId);
+    if (visibility !== undefined) {
+      this.f64[(w >> 1) + R_DEADLINE_F64] = Date.now() + visibility;
+      Atomics.add(this.i32, W_IN_FLIGHT, 1);
+    }
+    this.onTake();
+    Atomics.compareExchange(
+      this.ringI32,
+      w + R_STATE,
+      word,
+      stateWord(lease, visibility === undefined ? S_TAKEN : S_IN_FLIGHT),
+    );
+    return lease & 0x0fffffff;
+  }
+
+  /** Takes a redelivered record from behind the head (head lock held; takes the tail lock to scan). */
+  #takeRequeued(visibility: number | undefined): { at: number; position: number; lease: number } | undefined {
+    if (!this.tailLock.tryAcquire()) return LOCKED_MARK;
+    try {
+      const { i32, ringI32 } = this;
+      const head = Atomics.load(i32, W_HEAD);
+      let at = Atomics.load(i32, W_RECLAIM);
+      while (at !== head) {
+        const w = (at & this.mask) >> 2;
+        const word = Atomics.load(ringI32, w + R_STATE);
+        if (stateOf(word) === S_READY) {
+          Atomics.sub(i32, W_REQUEUED, 1);
+          return { at: at & this.mask, position: at, lease: this.#mark(w, word, visibility) };
+        }
+        at = (at + Atomics.load(ringI32, w + R_BYTES)) | 0;
+      }
+      Atomics.store(i32, W_REQUEUED, 0);
+      return undefined;
+    } finally {
+      this.tailLock.release();
+    }
+  }
+
+  /** Marks a record done (from `expected`) and lets waiting producers know. */
+  #done(w: number, expected: number): boolean {
+    if (
+      Atomics.compareExchange(this.ringI32, w + R_STATE, expected, stateWord(leaseOf(expected), S_DONE)) !==
+      expected
+    ) {
+      return false;
+    }
+    if (Atomics.load(this.i32, W_PRODUCERS_WAITING) > 0) this.wakeProducers();
+    return true;
+  }
+
+  /** Acknowledges a delivery made with ack; false when it was redelivered meanwhile (timeout, nack). */
+  ack(position: number, lease: number): boolean {
+    const w = (position & this.mask) >> 2;
+    if (Atomics.load(this.ringI32, w + R_OWNER) !== this.ids.selfId) return false;
+    if (!this.#done(w, stateWord(lease, S_IN_FLIGHT))) return false;
+    Atomics.sub(this.i32, W_IN_FLIGHT, 1);
+    return true;
+  }
+
+  /** Puts a delivery made with ack back for redelivery (head lock held); false when it was not in flight. */
+  nackLocked(position: number, lease: number): boolean {
+    const w = (position & this.mask) >> 2;
+    const expected = stateWord(lease, S_IN_FLIGHT);
+    if (Atomics.load(this.ringI32, w + R_OWNER) !== this.ids.selfId) return false;
+    if (
+      Atomics.compareExchange(this.ringI32, w + R_STATE, expected, stateWord(lease, S_READY)) !== expected
+    ) {
+      return false;
+    }
+    Atomics.sub(this.i32, W_IN_FLIGHT, 1);
+    Atomics.add(this.i32, W_REQUEUED, 1);
+    this.wakeConsumers();
+    return true;
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  /**
+   * The head record is being written by `owner`, which died: marks it done (it is never delivered)
+   * and moves the head past it. Takes the head lock; false if it could not or the record changed.
+   */
+  abandon(position: number, owner: number): boolean {
+    if (!this.headLock.tryAcquire()) return false;
+    try {
+      if (Atomics.load(this.i32, W_HEAD) !== position) return false;
+      const w = (position & this.mask) >> 2;
+      const word = Atomics.load(this.ringI32, w + R_STATE);
+      if (stateOf(word) !== S_WRITING || Atomics.load(this.ringI32, w + R_OWNER) !== owner) return false;
+      if (!this.#done(w, word)) return false;
+      Atomics.store(this.i32, W_HEAD, (position + Atomics.load(this.ringI32, w + R_BYTES)) | 0);
+    } finally {
+      this.headLock.release();
+    }
+    this.wakeConsumers();
+    Atomics.add(this.i32, W_JOIN, 1);
+    futexWake(this.i32, W_JOIN);
+    return true;
+  }
+
+  /**
+   * Scans the records behind the head (both locks taken here): a delivery in flight whose consumer
+   * died or whose visibility deadline passed goes back for redelivery; a plain take whose consumer died
+   * while copying is done (at-most-once). Recounts the hints. False when a lock was busy.
+   */
+  recover(): boolean {
+    if (!this.headLock.tryAcquire()) return false;
+    let requeued = 0;
+    try {
+      if (!this.tailLock.tryAcquire()) return false;
+      try {
+        const { i32, ringI32 } = this;
+        const head = Atomics.load(i32, W_HEAD);
+        const now = Date.now();
+        const alive = new Map<number, boolean>();
+        const isAlive = (id: number): boolean => {
+          let yes = alive.get(id);
+          if (yes === undefined) alive.set(id, (yes = this.ids.isAlive(id)));
+          return yes;
+        };
+        let ready = 0;
+        let inFlight = 0;
+        let at = Atomics.load(i32, W_RECLAIM);
+        while (at !== head) {
+          const w = (at & this.mask) >> 2;
+          const word = Atomics.load(ringI32, w + R_STATE);
+          const state = stateOf(word);
+          const owner = Atomics.load(ringI32, w + R_OWNER);
+          if (state === S_IN_FLIGHT) {
+            const expired = (this.f64[(w >> 1) + R_DEADLINE_F64] ?? 0) <= now;
+            if (
+              (expired || !isAlive(owner)) &&
+              Atomics.compareExchange(ringI32, w + R_STATE, word, stateWord(leaseOf(word), S_READY)) === word
+            ) {
+              requeued++;
+              ready++;
+            } else inFlight++;
+          } else if (state === S_TAKEN && !isAlive(owner)) {
+            this.#done(w, word);
+          } else if (state === S_READY) ready++;
+          at = (at + Atomics.load(ringI32, w + R_BYTES)) | 0;
+        }
+        Atomics.store(i32, W_REQUEUED, ready);
+        Atomics.store(i32, W_IN_FLIGHT, inFlight);
+        this.reclaimLocked();
+      } finally {
+        this.tailLock.release();
+      }
+    } finally {
+      this.headLock.release();
+    }
+    if (requeued > 0) this.wakeConsumers();
+    return true;
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** Whether a get could find something now (a cheap hint: no lock). */
+  hasWork(): boolean {
+    return (
+      Atomics.load(this.i32, W_HEAD) !== Atomics.load(this.i32, W_TAIL) ||
+      Atomics.load(this.i32, W_REQUEUED) > 0
+    );
+  }
+
+  /** Messages waiting for a consumer (committed or being written), counted under the head lock. */
+  waiting(): number {
+    const { i32, ringI32 } = this;
+    let n = Math.max(0, Atomics.load(i32, W_REQUEUED));
+    let at = Atomics.load(i32, W_HEAD);
+    const tail = Atomics.load(i32, W_TAIL);
+    while (at !== tail) {
+      const w = (at & this.mask) >> 2;
+      const state = stateOf(Atomics.load(ringI32, w + R_STATE));
+      if (state !== S_PAD && state !== S_DONE) n++;
+      at = (at + Atomics.load(ringI32, w + R_BYTES)) | 0;
+    }
+    return n;
+  }
+
+  /** Whether a put of the smallest message would have to wait now. */
+  full(): boolean {
+    const tail = Atomics.load(this.i32, W_TAIL);
+    return Atomics.load(this.i32, W_COUNT) >= this.maxMessages || this.#free(tail) < recordBytes(0);
+  }
+
+  /** The head record's state and owner (for liveness checks), or undefined when the ring is empty. */
+  headRecord(): { position: number; state: number; owner: number } | undefined {
+    const head = Atomics.load(this.i32, W_HEAD);
+    if (head === Atomics.load(this.i32, W_TAIL)) return undefined;
+    const w = (head & this.mask) >> 2;
+    return {
+      position: head,
+      state: stateOf(Atomics.load(this.ringI32, w + R_STATE)),
+      owner: Atomics.load(this.ringI32, w + R_OWNER),
+    };
+  }
+
+  /** Whether the oldest unreclaimed record is held by a plain take or a delivery in flight. */
+  stuckAtReclaim(): boolean {
+    const reclaim = Atomics.load(this.i32, W_RECLAIM);
+    if (reclaim === Atomics.load(this.i32, W_HEAD)) return false;
+    const state = stateOf(Atomics.load(this.ringI32, ((reclaim & this.mask) >> 2) + R_STATE));
+    return state === S_TAKEN || state === S_IN_FLIGHT;
+  }
+
+  wakeConsumers(): void {
+    Atomics.add(this.i32, W_NOT_EMPTY, 1);
+    futexWake(this.i32, W_NOT_EMPTY);
+  }
+
+  wakeProducers(): void {
+    Atomics.add(this.i32, W_NOT_FULL, 1);
+    futexWake(this.i32, W_NOT_FULL);
+  }
+}
+
+const LOCKED_MARK = { at: -1, position: -1, lease: -1 };
