@@ -46,6 +46,11 @@ try {
     `\n${checked} of ${run.records.length} case runs delivered every message intact` +
       `${run.skipped.length > 0 ? `; ${run.skipped.length} case(s) skipped` : ''}. Results in ${out}/.\n`,
   );
+  const leaks = run.records.filter((r) => r.leftovers !== undefined);
+  if (leaks.length > 0) {
+    process.stdout.write('\nLeft behind (removed by the harness):\n');
+    for (const r of leaks) process.stdout.write(`  ${r.workload} ${r.peer}: ${r.leftovers!.join(', ')}\n`);
+  }
   if (failures.length > 0) {
     process.stdout.write('\nFailed:\n');
     for (const f of failures) process.stdout.write(`  ${f.workload} ${f.peer}: ${f.error}\n`);

@@ -44,6 +44,7 @@ export class Progress {
         ? `${formatFigure(value, record.workload)} ${UNITS[record.workload]}`
         : `FAILED — ${record.error}`
     }`;
+    if (record.leftovers !== undefined) this.last += ` — left behind: ${record.leftovers.join(', ')}`;
     if (this.live === undefined) {
       this.stream.write(`[${this.done}/${this.total}] ${this.last} (${formatDuration(record.wall_ms)})\n`);
     } else this.render();

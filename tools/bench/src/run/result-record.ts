@@ -26,6 +26,8 @@ export interface ResultRecord {
   /** Wall time of the whole case process, setup included (ms). */
   wall_ms: number;
   error?: string;
+  /** Resources named after the run's id that the case left behind (the harness removed them). */
+  leftovers?: string[];
 }
 
 /** The unit of a workload's headline figure. */

@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Counts, Workload } from '../adapter.js';
@@ -67,6 +67,7 @@ export async function runCaseProcess(
   process.off('SIGINT', interrupted);
   process.off('SIGTERM', interrupted);
   rmSync(dir, { recursive: true, force: true });
+  const leftovers = removeLeftovers(id);
   const record: ResultRecord = {
     peer: c.name,
     workload,
@@ -78,7 +79,20 @@ export async function runCaseProcess(
     wall_ms: Date.now() - started,
   };
   if (!outcome.ok) record.error = outcome.error;
+  if (leftovers.length > 0) record.leftovers = leftovers;
   return record;
+}
+
+/** Shared-memory segments named after the run's id that the case did not remove (removed here). */
+function removeLeftovers(id: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync('/dev/shm').filter((n) => n.includes(id));
+  } catch {
+    return [];
+  }
+  for (const n of names) rmSync(join('/dev/shm', n), { force: true });
+  return names.map((n) => join('/dev/shm', n));
 }
 
 function withoutWorkload<T extends { workload: unknown }>(m: T): Omit<T, 'workload'> {
