@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJsonl, runDist, type JsonlRecord } from './run-cli.js';
@@ -7,6 +7,25 @@ import { readJsonl, runDist, type JsonlRecord } from './run-cli.js';
 // The harness's checks are real: a transport that loses or alters a message is reported as failed,
 // with a one-line reason, and the run goes on; an unavailable one is skipped with its reason.
 describe('the harness catches broken transports', () => {
+  test('a /dev/shm segment left behind is reported and removed', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
+    try {
+      const r = runDist('cli.js', ['--tiny', '--only', 'faulty-leak', '--workloads', 'W1', '--out', out], {
+        IPC_BENCH_ADAPTERS: join(__dirname, 'fixtures', 'adapters'),
+      });
+      expect(r.code).toBe(0);
+      const [record] = readJsonl(readFileSync(join(out, 'results.jsonl'), 'utf8'));
+      expect(record).toMatchObject({ peer: 'faulty-leak', ok: true });
+      expect(record!.leftovers).toHaveLength(1);
+      const [leaked] = record!.leftovers!;
+      expect(leaked).toMatch(/^\/dev\/shm\/ipc-bench-test-b/);
+      expect(existsSync(leaked!)).toBe(false);
+      expect(r.stderr).toContain(`left behind: ${leaked}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   test('a lost W2 message, a corrupted W3 buffer, an unavailable service', () => {
     const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
     try {

@@ -16,6 +16,7 @@ export interface JsonlRecord {
   MiB_s?: number;
   count?: number;
   bytes?: number;
+  leftovers?: string[];
 }
 
 /** A row of results.json's summary. */
