@@ -19,3 +19,4 @@
  * @packageDocumentation
  */
 export * as zmq from './zmq/index.js';
+export * as amqp from './amqp/index.js';

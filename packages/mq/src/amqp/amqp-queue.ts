@@ -1,0 +1,135 @@
+import type { CodecOption, MessageValidator } from '@ipc/core';
+import { IpcError, resolveCodec } from '@ipc/core';
+import type { Channel, ChannelModel, Options } from 'amqplib';
+import type { Attachment } from './amqp-attachment.js';
+import type { AmqpConnection } from './amqp-connection.js';
+import type { Delivery } from './amqp-delivery.js';
+import { fromAmqpError } from './amqp-error.js';
+import { AmqpReceiver, type AmqpReceiverOptions } from './amqp-receiver.js';
+import { AmqpSender, type AmqpSenderOptions } from './amqp-sender.js';
+
+/** Options of a queue declaration (`queue.declare`). */
+export interface QueueOptions<T = unknown> {
+  /** Survives a broker restart (with persistent messages). Default `true`. */
+  durable?: boolean | undefined;
+  /** Only this connection may use it; deleted when it closes. Default `false`. */
+  exclusive?: boolean | undefined;
+  /** Deleted when its last consumer goes. Default `false`. */
+  autoDelete?: boolean | undefined;
+  /** `x-dead-letter-exchange`: where rejected (`nack({ requeue: false })`), expired or overflowing messages go. */
+  deadLetterExchange?: string | undefined;
+  /** `x-dead-letter-routing-key`: their routing key there (default: their own). */
+  deadLetterRoutingKey?: string | undefined;
+  /** `x-message-ttl` in ms. */
+  messageTtl?: number | undefined;
+  /** `x-max-length`: messages kept at most (the oldest are dropped or dead-lettered). */
+  maxLength?: number | undefined;
+  /** Other `x-` arguments, as they are (e.g. `{ 'x-queue-type': 'quorum' }`). */
+  arguments?: Record<string, unknown> | undefined;
+  /** The codec of its senders and receivers (default: the connection's). */
+  codec?: CodecOption<T> | undefined;
+  /** Validates received messages (see {@link AmqpReceiverOptions.validate}). */
+  validate?: MessageValidator<T> | undefined;
+}
+
+/** The amqplib `assertQueue` options for `options`. */
+export function declareOptions(options: QueueOptions<any>): Options.AssertQueue {
+  return {
+    durable: options.durable ?? true,
+    exclusive: options.exclusive ?? false,
+    autoDelete: options.autoDelete ?? false,
+    ...(options.deadLetterExchange !== undefined ? { deadLetterExchange: options.deadLetterExchange } : {}),
+    ...(options.deadLetterRoutingKey !== undefined
+      ? { deadLetterRoutingKey: options.deadLetterRoutingKey }
+      : {}),
+    ...(options.messageTtl !== undefined ? { messageTtl: options.messageTtl } : {}),
+    ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
+    ...(options.arguments !== undefined ? { arguments: options.arguments } : {}),
+  };
+}
+
+/** Runs `body` on a short-lived channel (declarations), mapping errors. */
+export async function withChannel<R>(
+  model: ChannelModel,
+  body: (channel: Channel) => Promise<R>,
+): Promise<R> {
+  const channel = await model.createChannel();
+  channel.on('error', () => undefined); // reported through the rejected call below
+  try {
+    return await body(channel);
+  } finally {
+    await channel.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A declared queue (declared again after each reconnect): make senders and receivers from it.
+ *
+ * @typeParam T - the messages on it
+ */
+export class AmqpQueue<T> implements Attachment {
+  /** @internal */
+  constructor(
+    private readonly conn: AmqpConnection,
+    /** The queue name. */
+    readonly name: string,
+    private readonly options: QueueOptions<T>,
+  ) {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 255) {
+      throw new IpcError('ERR_INVALID_ARGUMENT', 'a queue name is 1 to 255 characters');
+    }
+  }
+
+  /** A sender to this queue (default exchange, routing key = queue name); `send` resolves on the broker's confirm. */
+  sender(options: AmqpSenderOptions = {}): AmqpSender<T> {
+    const codec = resolveCodec((this.options.codec ?? this.conn.codec) as CodecOption<T> | undefined);
+    return new AmqpSender<T>(this.conn, '', this.name, codec, options);
+  }
+
+  /** A consumer of this queue with automatic acknowledgement (see {@link AmqpReceiverOptions.ack}). */
+  receiver(options?: AmqpReceiverOptions<T> & { ack?: 'auto' }): Promise<AmqpReceiver<T>>;
+  /** A consumer of this queue whose messages you acknowledge yourself. */
+  receiver(options: AmqpReceiverOptions<T> & { ack: 'manual' }): Promise<AmqpReceiver<Delivery<T>>>;
+  async receiver(options: AmqpReceiverOptions<T> = {}): Promise<AmqpReceiver<any>> {
+    const receiver = new AmqpReceiver<unknown>(
+      this.conn,
+      async () => this.name,
+      this.options.codec as CodecOption<unknown> | undefined,
+      { validate: this.options.validate, ...options },
+    );
+    await this.conn.register(receiver);
+    return receiver;
+  }
+
+  /** Messages ready in the queue now (not counting unacknowledged ones). */
+  async size(): Promise<number> {
+    return this.admin((ch) => ch.checkQueue(this.name)).then((r) => r.messageCount);
+  }
+
+  /** Removes every ready message; resolves with how many. */
+  async purge(): Promise<number> {
+    return this.admin((ch) => ch.purgeQueue(this.name)).then((r) => r.messageCount);
+  }
+
+  /** Deletes the queue (and stops re-declaring it). */
+  async delete(): Promise<void> {
+    this.conn.unregister(this);
+    await this.admin((ch) => ch.deleteQueue(this.name));
+  }
+
+  /** @internal */
+  async attach(model: ChannelModel): Promise<void> {
+    await withChannel(model, (ch) => ch.assertQueue(this.name, declareOptions(this.options)));
+  }
+
+  /** @internal */
+  detach(): void {}
+
+  private async admin<R>(body: (channel: Channel) => Promise<R>): Promise<R> {
+    try {
+      return await this.conn.withChannel(body);
+    } catch (err) {
+      throw fromAmqpError(err, `queue ${this.name}`);
+    }
+  }
+}

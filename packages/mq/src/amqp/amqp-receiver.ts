@@ -1,0 +1,186 @@
+import {
+  compileValidator,
+  IpcError,
+  resolveCodec,
+  type Codec,
+  type CodecOption,
+  type MessageValidator,
+  type Receiver,
+  type RecvOptions,
+} from '@ipc/core';
+import { Inbox } from '@ipc/core/internal';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Attachment } from './amqp-attachment.js';
+import type { AmqpConnection } from './amqp-connection.js';
+import { Delivery } from './amqp-delivery.js';
+import { fromAmqpError } from './amqp-error.js';
+import { END_HEADER } from './amqp-sender.js';
+
+/** Options of a queue's receiver (and of an exchange subscription). */
+export interface AmqpReceiverOptions<T = unknown> {
+  /** Unacknowledged messages the broker sends ahead (`basic.qos`). Default 100; at least 1. */
+  prefetch?: number | undefined;
+  /**
+   * `'auto'` (default): a `Receiver<T>`; each message is acknowledged when you ask for the next one
+   * (`recv` or the next loop turn), so a handler that throws loses nothing: at close the message is
+   * requeued. `'manual'`: a `Receiver<Delivery<T>>`; call `ack()` / `nack()` yourself.
+   */
+  ack?: 'auto' | 'manual' | undefined;
+  /** The codec (default: the queue's, then the connection's, then `msgpack`). */
+  codec?: CodecOption<T> | undefined;
+  /** Validates each message; an invalid or undecodable one is rejected without requeue (dead-lettered if configured) and `recv` throws `ERR_DECODE`/`ERR_INVALID_MESSAGE` for it. */
+  validate?: MessageValidator<T> | undefined;
+  /** End the iteration after this many end-of-stream messages (from senders with `endOnClose`). Default 0: never. */
+  endAfter?: number | undefined;
+}
+
+/** What a receiver consumes: declares what it needs on `channel` and returns the queue name to consume. */
+export type ConsumeSource = (channel: Channel) => Promise<string>;
+
+/**
+ * A consumer behind the {@link Receiver} contract, re-opened after every reconnect. Messages that
+ * arrived on a channel that is gone are skipped: the broker redelivers them.
+ *
+ * @typeParam M - what `recv` returns: `T` (auto ack) or `Delivery<T>` (manual ack)
+ */
+export class AmqpReceiver<M> implements Receiver<M>, Attachment {
+  private readonly inbox = new Inbox<Delivery<unknown>>({
+    highWaterMessages: Infinity,
+    highWaterBytes: Infinity,
+  });
+  private readonly codec: Codec<unknown>;
+  private readonly validate: ((value: unknown) => unknown) | undefined;
+  private readonly manual: boolean;
+  private channel: Channel | undefined;
+  private unacked: Delivery<unknown> | undefined;
+  private closing: Promise<void> | undefined;
+  private ends = 0;
+  private queueName = '';
+
+  /** @internal */
+  constructor(
+    private readonly conn: AmqpConnection,
+    private readonly source: ConsumeSource,
+    codec: CodecOption<unknown> | undefined,
+    private readonly options: AmqpReceiverOptions<any>,
+  ) {
+    this.codec = resolveCodec(options.codec ?? codec ?? conn.codec);
+    this.validate = options.validate === undefined ? undefined : compileValidator(options.validate);
+    this.manual = options.ack === 'manual';
+    const prefetch = options.prefetch ?? 100;
+    if (!Number.isInteger(prefetch) || prefetch < 1) {
+      throw new IpcError('ERR_INVALID_ARGUMENT', `prefetch must be an integer >= 1, got ${String(prefetch)}`);
+    }
+  }
+
+  /** The queue consumed (server-named for an exchange subscription without a queue name). */
+  get queue(): string {
+    return this.queueName;
+  }
+
+  /** Receives the next message (auto ack: acknowledges the previous one first). */
+  async recv(options?: RecvOptions): Promise<M> {
+    if (!this.manual) this.settlePrevious();
+    for (;;) {
+      const delivery = await this.inbox.recv(options);
+      if (!this.isCurrent(delivery.channelOf())) continue; // its channel is gone: redelivered
+      if (this.manual) return delivery as M;
+      this.unacked = delivery;
+      return delivery.message as M;
+    }
+  }
+
+  /** Iterates messages until closed or ended (`endAfter`). Breaking out does not close the receiver. */
+  [Symbol.asyncIterator](): AsyncIterator<M> {
+    const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+    return {
+      next: () =>
+        this.recv().then(
+          (value): IteratorResult<M> => ({ done: false, value }),
+          (err: unknown) => {
+            if (err instanceof IpcError && err.code === 'ERR_CLOSED') return done;
+            throw err;
+          },
+        ),
+      return: () => Promise.resolve(done),
+    };
+  }
+
+  /** Stops consuming. Unacknowledged messages go back to the queue. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.inbox.close();
+      this.conn.unregister(this);
+      const channel = this.channel;
+      this.channel = undefined;
+      if (channel !== undefined) await channel.close().catch(() => undefined);
+    })();
+    return this.closing;
+  }
+
+  /** Same as {@link close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** @internal */
+  async attach(model: ChannelModel): Promise<void> {
+    if (this.closing !== undefined) return;
+    const channel = await model.createChannel();
+    channel.on('error', (err: unknown) => {
+      if (this.channel === channel && this.conn.connected) this.inbox.fail(fromAmqpError(err, 'consume'));
+    });
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = undefined;
+    });
+    await channel.prefetch(this.options.prefetch ?? 100);
+    this.queueName = await this.source(channel);
+    this.channel = channel;
+    await channel.consume(this.queueName, (msg) => this.onMessage(channel, msg), { noAck: false });
+  }
+
+  /** @internal */
+  detach(): void {
+    this.channel = undefined;
+    this.unacked = undefined;
+  }
+
+  private isCurrent = (channel: Channel): boolean => channel === this.channel;
+
+  private settlePrevious(): void {
+    const previous = this.unacked;
+    this.unacked = undefined;
+    previous?.ack();
+  }
+
+  private onMessage(channel: Channel, msg: ConsumeMessage | null): void {
+    if (msg === null) {
+      // The broker cancelled the consumer (its queue was deleted): there is nothing to ack.
+      if (this.channel === channel) {
+        this.inbox.fail(
+          new IpcError('ERR_NOT_FOUND', `the broker cancelled the consumer of "${this.queueName}"`),
+        );
+      }
+      return;
+    }
+    if (this.channel !== channel) return;
+    const headers = msg.properties.headers as Record<string, unknown> | undefined;
+    if (headers?.[END_HEADER] !== undefined) {
+      channel.ack(msg);
+      const endAfter = this.options.endAfter ?? 0;
+      if (endAfter > 0 && ++this.ends >= endAfter)
+        this.inbox.end(new IpcError('ERR_CLOSED', 'the stream ended'));
+      return;
+    }
+    let message: unknown;
+    try {
+      message = this.codec.decode(msg.content);
+      if (this.validate !== undefined) message = this.validate(message);
+    } catch (err) {
+      channel.nack(msg, false, false); // a poison message must not loop: dead-letter or drop
+      this.inbox.pushError(err);
+      return;
+    }
+    this.inbox.push(new Delivery(message, msg, channel, this.isCurrent));
+  }
+}
