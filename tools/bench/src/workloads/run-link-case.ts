@@ -1,4 +1,4 @@
-import type { BenchCase, DriverContext, JsonObject, LinkWorkload } from '../adapter.js';
+import type { BenchCase, DriverContext, JsonObject, Link, LinkWorkload } from '../adapter.js';
 import { encodeSpec, type CaseSpec } from '../process/case-spec.js';
 import { peerMain } from '../process/paths.js';
 import { TrackedChildren } from '../process/tracked-child.js';
@@ -30,14 +30,13 @@ export async function runLinkCase(c: BenchCase, spec: CaseSpec): Promise<Measure
       );
     },
   };
-  const link = await Promise.race([c.link.driver(ctx), children.failure]);
+  let link: Link | undefined;
   try {
-    const result = await Promise.race([runLinkDriver(link, workload, spec.counts), children.failure]);
-    children.finishing();
-    return result;
+    link = await Promise.race([c.link.driver(ctx), children.failure]);
+    return await Promise.race([runLinkDriver(link, workload, spec.counts), children.failure]);
   } finally {
     children.finishing();
-    await Promise.race([link.close(), new Promise((r) => setTimeout(r, 5000))]);
+    if (link !== undefined) await Promise.race([link.close(), new Promise((r) => setTimeout(r, 5000))]);
     await children.reap();
   }
 }
