@@ -26,7 +26,7 @@ describeWithBroker('amqp consumer killed with SIGKILL', () => {
       const tx = queue.sender();
       for (let n = 0; n < 20; n++) await tx.send({ n });
       // The child holds 5 (prefetch 5, never acked) — then dies in the middle of handling them.
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       const [line] = (await once(lines, 'line')) as [string];
       expect(line).toBe('holding 5');
       child.kill('SIGKILL');

@@ -7,7 +7,7 @@ import { AmqpExchange, type ExchangeOptions, type ExchangeType } from './amqp-ex
 import { ConfirmPublisher, type WhileDisconnected } from './amqp-publisher.js';
 import { AmqpQueue, withChannel, type QueueOptions } from './amqp-queue.js';
 import { AmqpReplier, RpcClient, type AmqpReplyOptions, type AmqpRequestOptions } from './amqp-rpc.js';
-import { StatusFeed, type AmqpStatus } from './amqp-status.js';
+import { StatusFeed } from './amqp-status.js';
 import { backoffDelay, type ReconnectOptions } from './backoff.js';
 import type { CodecOption } from '@ipc/core';
 

@@ -41,7 +41,7 @@ export class Delivery<T> {
 
   /** The message headers. */
   get headers(): Record<string, unknown> {
-    return (this.raw.properties.headers ?? {}) as Record<string, unknown>;
+    return this.raw.properties.headers ?? {};
   }
 
   /**

@@ -68,7 +68,7 @@ export class AmqpExchange<T> implements Attachment {
       this.name,
       routingKey,
       content,
-      { persistent: true, contentType: contentType(codec as never) },
+      { persistent: true, contentType: contentType(codec) },
       options,
     );
   }
@@ -104,7 +104,7 @@ export class AmqpExchange<T> implements Attachment {
         for (const pattern of list) await channel.bindQueue(declared.queue, this.name, pattern);
         return declared.queue;
       },
-      (this.options.codec ?? this.conn.codec) as CodecOption<unknown> | undefined,
+      this.options.codec ?? this.conn.codec,
       options,
     );
     await this.conn.register(receiver);

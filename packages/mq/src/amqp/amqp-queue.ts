@@ -91,12 +91,10 @@ export class AmqpQueue<T> implements Attachment {
   /** A consumer of this queue whose messages you acknowledge yourself. */
   receiver(options: AmqpReceiverOptions<T> & { ack: 'manual' }): Promise<AmqpReceiver<Delivery<T>>>;
   async receiver(options: AmqpReceiverOptions<T> = {}): Promise<AmqpReceiver<any>> {
-    const receiver = new AmqpReceiver<unknown>(
-      this.conn,
-      async () => this.name,
-      this.options.codec as CodecOption<unknown> | undefined,
-      { validate: this.options.validate, ...options },
-    );
+    const receiver = new AmqpReceiver<unknown>(this.conn, async () => this.name, this.options.codec, {
+      validate: this.options.validate,
+      ...options,
+    });
     await this.conn.register(receiver);
     return receiver;
   }

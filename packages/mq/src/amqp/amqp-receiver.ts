@@ -164,7 +164,7 @@ export class AmqpReceiver<M> implements Receiver<M>, Attachment {
       return;
     }
     if (this.channel !== channel) return;
-    const headers = msg.properties.headers as Record<string, unknown> | undefined;
+    const headers = msg.properties.headers;
     if (headers?.[END_HEADER] !== undefined) {
       channel.ack(msg);
       const endAfter = this.options.endAfter ?? 0;

@@ -126,10 +126,10 @@ export class RpcClient implements Attachment {
     if (msg === null) return;
     const waiter = this.waiters.get(msg.properties.correlationId as string);
     if (waiter === undefined) return; // timed out or aborted: dropped
-    const headers = msg.properties.headers as Record<string, unknown> | undefined;
-    const error = headers?.[ERROR_HEADER];
+    const headers: Record<string, unknown> | undefined = msg.properties.headers;
+    const error: unknown = headers?.[ERROR_HEADER];
     if (error !== undefined) {
-      waiter.reject(new IpcError('ERR_REMOTE', String(error)));
+      waiter.reject(new IpcError('ERR_REMOTE', typeof error === 'string' ? error : JSON.stringify(error)));
       return;
     }
     try {
@@ -161,7 +161,7 @@ export class AmqpReplier<Req, Res> implements Attachment, AsyncDisposable {
     private readonly handler: (request: Req) => Res | Promise<Res>,
     private readonly options: AmqpReplyOptions<Req>,
   ) {
-    this.codec = resolveCodec((options.codec ?? conn.codec) as CodecOption<unknown> | undefined);
+    this.codec = resolveCodec(options.codec ?? conn.codec);
   }
 
   /** Stops answering (requests not yet answered go back to the queue). Idempotent. */

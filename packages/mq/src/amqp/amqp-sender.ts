@@ -56,7 +56,7 @@ export class AmqpSender<T> implements Sender<T> {
     this.codec = resolveCodec(codec);
     this.properties = {
       persistent: options.persistent ?? true,
-      contentType: contentType(this.codec as Codec<unknown>),
+      contentType: contentType(this.codec),
       ...(options.expiration !== undefined ? { expiration: String(options.expiration) } : {}),
       ...(options.headers !== undefined ? { headers: options.headers } : {}),
     };
@@ -95,7 +95,7 @@ export class AmqpSender<T> implements Sender<T> {
         await this.conn.publisher
           .publish(this.exchange, this.routingKey, Buffer.alloc(0), {
             ...this.properties,
-            headers: { ...this.properties.headers, [END_HEADER]: 1 },
+            headers: { ...(this.properties.headers as Record<string, unknown> | undefined), [END_HEADER]: 1 },
           })
           .catch(() => undefined);
       }

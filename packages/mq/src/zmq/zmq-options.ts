@@ -65,7 +65,10 @@ export const SEND_SLICE_MS = 100;
 
 function checkMs(name: string, value: unknown, min = -1): void {
   if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= min)) {
-    throw new IpcError('ERR_INVALID_ARGUMENT', `${name} must be an integer >= ${min}, got ${String(value)}`);
+    throw new IpcError(
+      'ERR_INVALID_ARGUMENT',
+      `${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`,
+    );
   }
 }
 

@@ -57,7 +57,7 @@ function windowed(send: (m: unknown) => Promise<void>): {
   let failure: unknown;
   return {
     send(m) {
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure as Error;
       const p = send(m).then(
         () => void outstanding.delete(p),
         (err: unknown) => {
@@ -70,7 +70,7 @@ function windowed(send: (m: unknown) => Promise<void>): {
     },
     async flush() {
       await Promise.all(outstanding);
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure as Error;
     },
   };
 }
@@ -136,7 +136,7 @@ async function rawZmqPipelineLink(ctx: CaseContext, inbound: string, outbound: s
   const push = new zmq.Push({ sendHighWaterMark: hwm, linger: 2000 });
   push.connect(`ipc://${outbound}`);
   return {
-    send: (m) => push.send(bytes ? (m as Uint8Array) : (msgpack.encode(m) as Buffer)),
+    send: (m) => push.send(bytes ? (m as Uint8Array) : msgpack.encode(m)),
     recv: async () => {
       const [frame] = await pull.receive();
       return bytes ? frame : msgpack.decode(frame as Buffer);
@@ -285,7 +285,7 @@ async function rawAmqpLink(
     (m) =>
       new Promise<void>((resolve, reject) => {
         pub.sendToQueue(outbound, msgpack.encode(m) as Buffer, { persistent: false }, (err: unknown) =>
-          err ? reject(err as Error) : resolve(),
+          err ? reject(err instanceof Error ? err : new Error('publish failed')) : resolve(),
         );
       }),
   );
@@ -389,7 +389,7 @@ function rawAmqpQueue(prefix: string): BenchCase['queue'] {
     const put = (m: unknown) =>
       new Promise<void>((resolve, reject) =>
         ch.sendToQueue(name, msgpack.encode(m) as Buffer, { persistent: false }, (err: unknown) =>
-          err ? reject(err as Error) : resolve(),
+          err ? reject(err instanceof Error ? err : new Error('publish failed')) : resolve(),
         ),
       );
     return { conn, ch, name, put, msgpack };
