@@ -29,6 +29,5 @@ module.exports = function preset(rootDir) {
       '^@ipc/([a-z]+)/(testing|internal)$': `${packagesDir}/$1/src/$2/index.ts`,
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
-    testTimeout: 60_000,
   };
 };
