@@ -26,8 +26,12 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /** A JSON object. */
 export type JsonObject = { [key: string]: Json };
 
-/** Who a case is: the transport under test, or a rival measured in the same run. */
-export type CaseGroup = 'ipc' | 'node' | 'python';
+/**
+ * Who a case is: `'ipc'` a transport under test; `'node'` a Node built-in (child_process, net — the
+ * ratios' reference); `'library'` the library a transport wraps, used directly (raw zeromq, amqplib,
+ * better-sqlite3: the wrapper's overhead); `'python'` Python's multiprocessing.
+ */
+export type CaseGroup = 'ipc' | 'node' | 'library' | 'python';
 
 /**
  * One end of a two-way message link, on the driver side or the peer side (W1–W3). Every `@ipc`
@@ -207,7 +211,7 @@ export interface Counts {
 export interface BenchCase {
   /** Lower-case, kebab: `ipc-socket-unix`, `node-fork-json`, `python-mp-pipe`. */
   readonly name: string;
-  /** `'ipc'` for our transports; `'node'` for the Node built-ins the ratios compare against; `'python'`. */
+  /** See {@link CaseGroup}. Only `'node'` cases are the reference of the ratios. */
   readonly group: CaseGroup;
   /** One line for the report (mechanism, options that matter). */
   readonly description: string;

@@ -1,8 +1,15 @@
-import type { Workload } from '../adapter.js';
+import type { CaseGroup, Workload } from '../adapter.js';
 import type { SummaryRow } from '../run/summary.js';
 import { formatFigure, formatRatio, formatSpread, WORKLOAD_TITLES, WORKLOAD_UNITS } from './format.js';
 import type { RunInfo } from './run-info.js';
 import { orderedRows } from './text-table.js';
+
+const GROUP_LABELS: Record<CaseGroup, string> = {
+  ipc: '',
+  node: ' (Node)',
+  library: ' (library)',
+  python: ' (Python)',
+};
 
 /** The Markdown report: header (date, command, machine), the chart, one table per workload, skips. */
 export function markdownReport(
@@ -41,7 +48,7 @@ export function markdownReport(
       `| --- | ---: |${w1 ? ' ---: |' : ''} ---: | ---: | --- | ---: |`,
     );
     for (const r of of) {
-      const name = `${r.bestNode === true ? `**${r.peer}**` : r.peer}${r.group === 'node' ? ' (Node)' : r.group === 'python' ? ' (Python)' : ''}`;
+      const name = `${r.bestNode === true ? `**${r.peer}**` : r.peer}${GROUP_LABELS[r.group]}`;
       const enc =
         r.error !== undefined
           ? `failed: ${r.error}`

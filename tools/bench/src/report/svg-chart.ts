@@ -8,7 +8,12 @@ const LABEL_X = 16;
 const PLOT_X0 = 250;
 const PLOT_X1 = 760;
 const ROW = 22;
-const COLORS: Record<CaseGroup, string> = { ipc: '#2563eb', node: '#6b7280', python: '#d97706' };
+const COLORS: Record<CaseGroup, string> = {
+  ipc: '#2563eb',
+  node: '#6b7280',
+  library: '#7c3aed',
+  python: '#d97706',
+};
 const TICKS = [
   0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000,
 ];
@@ -48,8 +53,10 @@ export function svgChart(
   for (const [group, label] of [
     ['ipc', '@ipc transports'],
     ['node', 'Node built-ins'],
+    ['library', 'libraries used directly'],
     ['python', 'Python multiprocessing'],
   ] as const) {
+    if (!rows.some((r) => r.group === group)) continue;
     parts.push(`<rect x="${lx}" y="${y - 9}" width="10" height="10" fill="${COLORS[group]}"/>`);
     parts.push(text(lx + 14, y, label, 'sub'));
     lx += 30 + label.length * 6.5;
