@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 export { IpcError, isIpcError, toIpcError, type IpcErrorCode, type IpcErrorOptions } from './errors.js';
-export { abortError, throwIfAborted, waitWith, type WaitOptions } from './abort.js';
+export { abortError, checkTimeout, throwIfAborted, waitWith, type WaitOptions } from './abort.js';
 export type { Channel, Receiver, RecvOptions, Sender, SendOptions } from './channel.js';
 export type { Codec } from './codec.js';
 export { createMsgpackCodec, msgpack, type MsgpackCodecOptions } from './codecs/msgpack.js';
