@@ -19,6 +19,25 @@ export type ElementType =
  */
 export type PythonTypecode = 'b' | 'B' | 'c' | 'h' | 'H' | 'i' | 'I' | 'l' | 'L' | 'q' | 'Q' | 'f' | 'd';
 
+/** The element type a type name or Python typecode stands for. */
+export type ResolveType<K extends ElementType | PythonTypecode> = K extends ElementType
+  ? K
+  : {
+      b: 'int8';
+      B: 'uint8';
+      c: 'uint8';
+      h: 'int16';
+      H: 'uint16';
+      i: 'int32';
+      I: 'uint32';
+      l: 'bigint64';
+      L: 'biguint64';
+      q: 'bigint64';
+      Q: 'biguint64';
+      f: 'float32';
+      d: 'float64';
+    }[K & PythonTypecode];
+
 /** The typed array class of each element type. */
 export interface TypedArrayOf {
   int8: Int8Array;

@@ -63,12 +63,16 @@ function forget(group: Group, cancelNative: boolean): void {
     if (cancelNative) addon().waiterCancel(group.id);
   } else {
     polled.delete(group);
-    if (polled.size === 0 && pollTimer) {
-      clearInterval(pollTimer);
-      pollTimer = undefined;
-    }
+    stopPollingIfIdle();
   }
   updateKeepAlive();
+}
+
+function stopPollingIfIdle(): void {
+  if (polled.size === 0 && pollTimer) {
+    clearInterval(pollTimer);
+    pollTimer = undefined;
+  }
 }
 
 function updateKeepAlive(): void {
@@ -84,6 +88,7 @@ function promotePolled(): void {
     group.native = true;
     polled.delete(group);
   }
+  stopPollingIfIdle();
 }
 
 function poll(): void {

@@ -24,6 +24,9 @@ export {
   type ElementType,
   type ElementValue,
   type PythonTypecode,
+  type ResolveType,
   type TypedArrayOf,
 } from './element-type.js';
 export { ShmChannel, type ShmChannelOptions } from './ring/shm-channel.js';
+export { mapFile, type MapFileOptions, type MappedFile } from './map-file.js';
+export { cleanupStale } from './cleanup-stale.js';

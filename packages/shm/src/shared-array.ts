@@ -7,6 +7,7 @@ import {
   type ElementType,
   type ElementValue,
   type PythonTypecode,
+  type ResolveType,
   type TypedArrayOf,
 } from './element-type.js';
 import { SharedMemory } from './shared-memory.js';
@@ -57,14 +58,14 @@ export class SharedArray<T extends ElementType = ElementType> implements Disposa
    * Creates the array `name` of `type` (a name or a Python typecode) with `init` elements (zeroed) or
    * the given values. `ERR_EXISTS` when the name is taken.
    */
-  static create<T extends ElementType>(
+  static create<K extends ElementType | PythonTypecode>(
     name: string,
-    type: T | PythonTypecode,
-    init: number | ArrayLike<ElementValue<T>>,
+    type: K,
+    init: number | ArrayLike<ElementValue<ResolveType<K>>>,
     options: SharedArrayOptions = {},
-  ): SharedArray<T> {
+  ): SharedArray<ResolveType<K>> {
     const { segment, resolved, length } = createSegment(name, type, init, options);
-    const shared = new SharedArray(segment, resolved as T, length);
+    const shared = new SharedArray(segment, resolved as ResolveType<K>, length);
     if (typeof init !== 'number') (shared.array as unknown as { set(v: ArrayLike<unknown>): void }).set(init);
     return shared;
   }
@@ -107,15 +108,16 @@ export class SharedArray<T extends ElementType = ElementType> implements Disposa
  */
 export class Value<T extends ElementType = ElementType> extends SharedArray<T> {
   /** Creates the value `name` of `type` (a name or a Python typecode), set to `initial` (default 0). */
-  static override create<T extends ElementType>(
+  static override create<K extends ElementType | PythonTypecode>(
     name: string,
-    type: T | PythonTypecode,
-    initial?: number | bigint | ArrayLike<ElementValue<T>>,
+    type: K,
+    initial?: number | bigint | ArrayLike<ElementValue<ResolveType<K>>>,
     options: SharedArrayOptions = {},
-  ): Value<T> {
+  ): Value<ResolveType<K>> {
     const { segment, resolved } = createSegment(name, type, 1, options);
-    const v = new Value(segment, resolved as T, 1);
-    if (initial !== undefined && typeof initial !== 'object') v.value = initial as ElementValue<T>;
+    const v = new Value(segment, resolved as ResolveType<K>, 1);
+    if (initial !== undefined && typeof initial !== 'object')
+      v.value = initial as ElementValue<ResolveType<K>>;
     return v;
   }
 
