@@ -242,7 +242,9 @@ export class QueueRing {
     if (found === undefined) return EMPTY;
     const length = Atomics.load(ringI32, (found.at >> 2) + R_LENGTH);
     const start = found.at + RECORD_HEADER;
-    const bytes = this.u8.slice(start, start + length);
+    // A Buffer from Node's pool: cheaper than a new ArrayBuffer for small messages, and owned by the caller.
+    const bytes = Buffer.allocUnsafe(length);
+    bytes.set(this.u8.subarray(start, start + length));
     if (visibility === undefined) this.#done(found.at >> 2, stateWord(found.lease, S_TAKEN));
     return { kind: 'message', bytes, position: found.position, lease: found.lease };
   }
