@@ -26,7 +26,8 @@ export interface ShmChannelOptions<T = unknown> {
   /**
    * Microseconds a receiver (or a sender facing a full ring) busy-polls the ring before it sleeps on
    * the futex, when the peer is another process (default 50; 0 never spins). Spinning trades CPU for
-   * latency: a round trip takes ~2–5 µs while it catches the reply, ~30–100 µs after sleeping.
+   * latency: a round trip takes ~2–5 µs while it catches the reply, ~30–100 µs after sleeping. The
+   * budget adapts: failed spins shrink it (to 1/32), successful ones grow it back.
    */
   spinMicros?: number | undefined;
   /** Largest message `send` accepts, in bytes (default 64 MiB); bigger ones fail with `ERR_FRAME_TOO_LARGE`. */
@@ -400,12 +401,25 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     return pid !== 0 && pid !== process.pid;
   }
 
-  /** Busy-polls `ready` for up to `spinMicros`; true when it became true. */
+  private spinBudgetMs = Number.NaN;
+
+  /**
+   * Busy-polls `ready` for up to `spinMicros`; true when it became true. Adaptive: a spin that fails
+   * halves the next budget (down to 1/32), one that succeeds doubles it back — on a machine where the
+   * peer gets no core while we spin, spinning only steals its CPU.
+   */
   private spin(ready: () => boolean): boolean {
-    const end = performance.now() + this.spinMs;
+    if (Number.isNaN(this.spinBudgetMs)) this.spinBudgetMs = this.spinMs;
+    const end = performance.now() + this.spinBudgetMs;
     do {
-      for (let i = 0; i < 64; i++) if (ready()) return true;
+      for (let i = 0; i < 64; i++) {
+        if (ready()) {
+          this.spinBudgetMs = Math.min(this.spinMs, this.spinBudgetMs * 2);
+          return true;
+        }
+      }
     } while (performance.now() < end);
+    this.spinBudgetMs = Math.max(this.spinMs / 32, this.spinBudgetMs / 2);
     return false;
   }
 
