@@ -41,7 +41,7 @@ const OPTIONS = {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --quick             small counts (a tenth; W3 64 MiB), one launch: under a minute
+  --quick             small counts (a twentieth; W3 32 MiB), one launch: under a minute
   --tiny              smoke-test counts, one launch (seconds)
   --only a,b          run only these cases (transports or rivals; see --list)
   --workloads W1,W3   run only these workloads (default W1,W2,W3,W4)

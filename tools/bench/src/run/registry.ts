@@ -64,7 +64,10 @@ export async function discoverCases(
         continue;
       }
       seen.add(c.name);
-      found.push({ case: c, module });
+      // 'node' is the ratios' reference: the Node built-ins (child_process, net), named node-*.
+      // A library used directly (raw zeromq, amqplib) counts as 'library' whatever it says.
+      const group = c.group === 'node' && !c.name.startsWith('node-') ? 'library' : c.group;
+      found.push({ case: group === c.group ? c : { ...c, group }, module });
     }
   }
   // Availability checks run together (a service check may take its time).

@@ -10,14 +10,14 @@ export const FULL_COUNTS: Counts = {
   w4Messages: 200_000,
 };
 
-/** `--quick`: a tenth of the messages (W3: 64 MiB), one launch. */
+/** `--quick`: a twentieth of the messages (W3: 32 MiB), one launch — the whole run in under a minute. */
 export const QUICK_COUNTS: Counts = {
-  w1Warmup: 200,
-  w1RoundTrips: 2_000,
-  w2Messages: 20_000,
-  w3Buffers: 64,
+  w1Warmup: 100,
+  w1RoundTrips: 1_000,
+  w2Messages: 10_000,
+  w3Buffers: 32,
   w3BufferBytes: 1_048_576,
-  w4Messages: 20_000,
+  w4Messages: 10_000,
 };
 
 /** `--tiny`: a smoke test (the end-to-end test uses it). */
