@@ -185,11 +185,9 @@ export class SocketServer<Out = unknown, In = Out>
       peer: undefined,
       auth: undefined,
     };
-    let channel: SocketChannel<Out, In> | undefined;
     if (idle !== undefined && idle > 0) {
       socket.setTimeout(idle, () => {
         this.report(new IpcError('ERR_TIMEOUT', `closed a connection idle for ${idle} ms`), 'idle', info);
-        if (channel) void channel.close();
         socket.destroy();
       });
     }
@@ -214,7 +212,7 @@ export class SocketServer<Out = unknown, In = Out>
     const link = streamChannel<unknown, unknown>(socket, this.options);
     socket.resume(); // the handshake paused it; unshifted bytes come first
 
-    channel = new SocketChannel<Out, In>(
+    const channel = new SocketChannel<Out, In>(
       link,
       { ...info, auth },
       this.owner,

@@ -32,10 +32,10 @@ describe('one server, many clients', () => {
     );
     const exited = once(child, 'exit');
     try {
-      const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+      const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
       expect((await lines.next()).value).toBe(`connected ${CLIENTS}`);
       while (server.connections.size < CLIENTS) await new Promise((r) => setTimeout(r, 10));
-      child.stdin!.write('go\n');
+      child.stdin.write('go\n');
       const summary = JSON.parse((await lines.next()).value as string) as { correct: number; wrong: number };
       expect(summary).toEqual({ correct: CLIENTS * REQUESTS, wrong: 0 });
       expect(handled).toBe(CLIENTS * REQUESTS);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { tempDir } from '@ipc/core/testing';
 import { connect, listen, SUN_PATH_BYTES } from '@ipc/socket';
-import { readyAddress } from './fixtures/servers.js';
 
 async function startHoldServer(address: string) {
   const child = spawn(process.execPath, [join(__dirname, 'fixtures/hold-server.mjs'), address], {
