@@ -22,5 +22,7 @@ describe('bench CLI errors', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^node-fork-relay-hub +node +W4 +ready$/m);
     expect(r.stdout).toMatch(/^faulty-unavailable .*unavailable: service not reachable/m);
+    // 'node' is reserved for the Node built-ins (node-*), the reference of the ratios
+    expect(r.stdout).toMatch(/^raw-library-baseline +library +W1 +ready$/m);
   });
 });
