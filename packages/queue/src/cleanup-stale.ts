@@ -27,8 +27,8 @@ export function cleanupStale(): string[] {
       try {
         const i32 = new Int32Array(shm.buffer, 0, RING_OFFSET / 4);
         const table = new ProcessTable(i32, shm.waitStrategy());
-        if (table.otherLiveUsers() === 0 && Atomics.compareExchange(i32, W_UNLINKING, 0, 1) === 0) {
-          if (table.otherLiveUsers() === 0) {
+        if (table.liveUsers() === 0 && Atomics.compareExchange(i32, W_UNLINKING, 0, 1) === 0) {
+          if (table.liveUsers() === 0) {
             shm.unlink();
             removed.push(name);
           } else Atomics.store(i32, W_UNLINKING, 0);

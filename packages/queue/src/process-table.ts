@@ -100,10 +100,16 @@ export class ProcessTable {
 
   /** How many processes other than this one are in the table and alive. */
   otherLiveUsers(): number {
+    return this.liveUsers(false);
+  }
+
+  /** How many processes are in the table and alive (this one included when `withSelf`). */
+  liveUsers(withSelf = true): number {
     let n = 0;
     for (let e = 0; e < TABLE_ENTRIES; e++) {
       const owner = Atomics.load(this.i32, TABLE_I32 + e * ENTRY_WORDS + E_OWNER);
-      if (owner !== 0 && owner !== this.ids.selfId && this.ids.isAlive(owner)) n++;
+      if (owner === 0 || (owner === this.ids.selfId ? !withSelf : !this.ids.isAlive(owner))) continue;
+      n++;
     }
     return n;
   }

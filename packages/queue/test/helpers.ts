@@ -27,7 +27,8 @@ export function lines(child: ChildProcess): () => Promise<string> {
   return () => {
     const l = queued.shift();
     if (l !== undefined) return Promise.resolve(l);
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error('child exited'));
+    if (child.exitCode !== null || child.signalCode !== null)
+      return Promise.reject(new Error('child exited'));
     return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   };
 }

@@ -1,8 +1,9 @@
+import { afterAll, expect } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import type { CodecOption } from '@ipc/core';
 import { describeChannelConformance, uniqueName } from '@ipc/core/testing';
 import { createQueue, openQueue, queueChannel } from '@ipc/queue';
-import { exited, fixture, lines, segments } from './helpers';
+import { exited, fixture, lines, segments } from './helpers.js';
 
 const PREFIX = `ipcq-conf-${process.pid}`;
 /** Room for the suite's 16 MiB message. */

@@ -1,6 +1,7 @@
+import { expect, test } from '@jest/globals';
 import { uniqueName } from '@ipc/core/testing';
 import { createQueue } from '@ipc/queue';
-import { exited, fixture, lines, segments } from './helpers';
+import { exited, fixture, lines, segments } from './helpers.js';
 
 const PREFIX = `ipcq-join-${process.pid}`;
 

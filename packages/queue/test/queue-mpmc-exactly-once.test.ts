@@ -1,8 +1,9 @@
+import { expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { uniqueName } from '@ipc/core/testing';
 import { createQueue } from '@ipc/queue';
 import { SharedMemory } from '@ipc/shm';
-import { exited, fixture, lines, segments } from './helpers';
+import { exited, fixture, lines, segments } from './helpers.js';
 
 const PREFIX = `ipcq-mpmc-${process.pid}`;
 const PRODUCERS = 4;
@@ -28,7 +29,9 @@ test(`${PRODUCERS} producers × ${CONSUMERS} consumers × ${PER_PRODUCER} messag
     for (const d of done) expect(await d).toBe('done');
     await Promise.all(producers.map(exited));
     for (let i = 0; i < CONSUMERS; i++) await queue.put({ stop: true });
-    const reports = (await Promise.all(results)).map((l) => JSON.parse(l) as { got: number; disorder: number });
+    const reports = (await Promise.all(results)).map(
+      (l) => JSON.parse(l) as { got: number; disorder: number },
+    );
     await Promise.all(consumers.map(exited));
 
     expect(reports.map((r) => r.disorder)).toEqual(new Array(CONSUMERS).fill(0));

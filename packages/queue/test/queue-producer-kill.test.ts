@@ -1,7 +1,8 @@
+import { expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { uniqueName } from '@ipc/core/testing';
 import { createQueue } from '@ipc/queue';
-import { exited, fixture, lines, segments } from './helpers';
+import { exited, fixture, lines, segments } from './helpers.js';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS fixture shared with the child processes
 const { check } = require('./fixtures/message-pattern.cjs') as { check: (bytes: Uint8Array) => number };
 
@@ -12,63 +13,69 @@ const PREFIX = `ipcq-kill-${process.pid}`;
  */
 const ROUNDS = Number(process.env['QUEUE_KILL_ROUNDS'] ?? 100);
 
-test(`a producer SIGKILLed ${ROUNDS} times at random points of put: no partial message, no duplicate, no deadlock`, async () => {
-  const name = uniqueName(PREFIX);
-  const queue = createQueue<Uint8Array>(name, { capacityBytes: 256 * 1024, codec: 'raw', spinMicros: 0 });
-  const seen = new Set<number>();
-  let corrupt = 0;
-  let duplicates = 0;
-  let probes = 0;
-  let consuming = true;
-  const consumer = (async () => {
-    while (consuming) {
-      const m = await queue.get();
-      if (m.byteLength === 1) {
-        probes++;
-        continue;
+test(
+  `a producer SIGKILLed ${ROUNDS} times at random points of put: no partial message, no duplicate, no deadlock`,
+  async () => {
+    const name = uniqueName(PREFIX);
+    const queue = createQueue<Uint8Array>(name, { capacityBytes: 256 * 1024, codec: 'raw', spinMicros: 0 });
+    const seen = new Set<number>();
+    let corrupt = 0;
+    let duplicates = 0;
+    let probes = 0;
+    let consuming = true;
+    const consumer = (async () => {
+      while (consuming) {
+        const m = await queue.get();
+        if (m.byteLength === 1) {
+          probes++;
+          continue;
+        }
+        const id = check(m);
+        if (id < 0) corrupt++;
+        else if (seen.has(id)) duplicates++;
+        else seen.add(id);
       }
-      const id = check(m);
-      if (id < 0) corrupt++;
-      else if (seen.has(id)) duplicates++;
-      else seen.add(id);
-    }
-  })();
+    })();
 
-  const start = (round: number): { child: ChildProcess; ready: Promise<string> } => {
-    const child = fixture('kill-producer.mjs', [name, String(round + 1)]);
-    return { child, ready: lines(child)() };
-  };
-  let next = start(0);
-  let slowest = 0;
-  try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const current = next;
-      await current.ready;
-      if (round + 1 < ROUNDS) next = start(round + 1);
-      current.child.stdin!.write('go\n');
-      await new Promise((r) => setTimeout(r, Math.random() * 4));
-      current.child.kill('SIGKILL');
-      await exited(current.child);
-      // The queue must go on at once: a probe put now is got within 1 s.
-      const t0 = Date.now();
-      const before = probes;
-      await queue.put(Uint8Array.of(round & 0xff), { timeout: 1000 });
-      while (probes === before) {
-        if (Date.now() - t0 > 1000) throw new Error(`round ${round}: the queue is wedged`);
-        await new Promise((r) => setTimeout(r, 1));
+    const start = (round: number): { child: ChildProcess; ready: Promise<string> } => {
+      const child = fixture('kill-producer.mjs', [name, String(round + 1)]);
+      return { child, ready: lines(child)() };
+    };
+    let next = start(0);
+    let slowest = 0;
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const current = next;
+        await current.ready;
+        if (round + 1 < ROUNDS) next = start(round + 1);
+        current.child.stdin!.write('go\n');
+        await new Promise((r) => setTimeout(r, Math.random() * 4));
+        current.child.kill('SIGKILL');
+        await exited(current.child);
+        // The queue must go on at once: a probe put now is got within 1 s.
+        const t0 = Date.now();
+        const before = probes;
+        await queue.put(Uint8Array.of(round & 0xff), { timeout: 1000 });
+        while (probes === before) {
+          if (Date.now() - t0 > 1000) throw new Error(`round ${round}: the queue is wedged`);
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        slowest = Math.max(slowest, Date.now() - t0);
       }
-      slowest = Math.max(slowest, Date.now() - t0);
+    } finally {
+      next.child.kill('SIGKILL');
+      await exited(next.child);
+      consuming = false;
+      await queue.put(Uint8Array.of(0));
+      await consumer;
+      await queue.close();
     }
-  } finally {
-    next.child.kill('SIGKILL');
-    await exited(next.child);
-    consuming = false;
-    await queue.put(Uint8Array.of(0));
-    await consumer;
-    await queue.close();
-  }
-  expect({ corrupt, duplicates, probes }).toEqual({ corrupt: 0, duplicates: 0, probes: ROUNDS + 1 });
-  expect(seen.size).toBeGreaterThan(0);
-  process.stdout.write(`kill rounds: ${ROUNDS}, messages got: ${seen.size}, slowest recovery: ${slowest} ms\n`);
-  expect(segments(PREFIX)).toEqual([]);
-}, 30_000 + ROUNDS * 1000);
+    expect({ corrupt, duplicates, probes }).toEqual({ corrupt: 0, duplicates: 0, probes: ROUNDS + 1 });
+    expect(seen.size).toBeGreaterThan(0);
+    process.stdout.write(
+      `kill rounds: ${ROUNDS}, messages got: ${seen.size}, slowest recovery: ${slowest} ms\n`,
+    );
+    expect(segments(PREFIX)).toEqual([]);
+  },
+  30_000 + ROUNDS * 1000,
+);
