@@ -23,8 +23,9 @@ export interface SpoolReceiverOptions<T = unknown> {
   /** How file contents become messages (default `msgpack`; `json` or `raw` for files other programs write). */
   codec?: CodecOption<T> | undefined;
   /**
-   * How many files this receiver claims ahead of `recv` calls (default 32). Claimed files are
-   * invisible to other consumers; use 1 for the fairest sharing between consumers.
+   * At most this many files are claimed and not yet acked by this receiver: prefetched ahead of
+   * `recv` calls plus deliveries not yet acked or nacked (default 32). Claimed files are invisible
+   * to other consumers; use 1 for the fairest sharing between consumers.
    */
   prefetch?: number | undefined;
   /** Wake up on inotify events (`fs.watch` on `new/`, default true). */
@@ -57,6 +58,7 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
   private readonly codec: Codec<T>;
   private readonly inbox: Inbox<Claimed<T>>;
   private readonly held = new Set<string>();
+  private readonly prefetch: number;
   private readonly delays = new Map<string, NodeJS.Timeout>();
   private readonly watcher: FolderWatch;
   private readonly recoverTimer: NodeJS.Timeout | undefined;
@@ -82,6 +84,7 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
         `prefetch must be a positive integer, got ${String(prefetch)}`,
       );
     }
+    this.prefetch = prefetch;
     ensureSpool(this.layout);
     consumerCounter++;
     this.consumer = `${formatIdentity(selfIdentity())}-${consumerCounter}`;
@@ -206,6 +209,7 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
 
   private ack(name: string): void {
     if (!this.held.delete(name)) return;
+    if (this.held.size === this.prefetch - 1) this.schedule();
     try {
       unlinkSync(join(this.mine, name));
     } catch {
@@ -244,7 +248,7 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
 
   /** Claims and decodes files in name order until the prefetch is full or `new/` is empty. */
   private pump(): void {
-    while (!this.paused && !this.ended && this.closing === undefined) {
+    while (!this.paused && this.held.size < this.prefetch && !this.ended && this.closing === undefined) {
       if (this.next >= this.listing.length) {
         if (!this.dirty) return;
         this.dirty = false;

@@ -31,7 +31,10 @@ export interface SqliteQueueOptions<T = unknown> extends SqliteConnectionOptions
   visibilityTimeout?: number | undefined;
   /** After this many claims without an ack a message is dead-lettered (`state = 'dead'`) instead of delivered (default 5). */
   maxAttempts?: number | undefined;
-  /** How many messages the receiver claims ahead of `recv` calls, in one transaction (default 32). */
+  /**
+   * At most this many messages are claimed and not yet acked by this receiver: prefetched ahead of
+   * `recv` calls (claimed in one transaction) plus deliveries not yet acked or nacked (default 32).
+   */
   prefetch?: number | undefined;
   /** Wake up on inotify events on the database's `-wal` file (`fs.watch` on its folder, default true). */
   watch?: boolean | undefined;
@@ -404,7 +407,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
   private pump(): void {
     const inbox = this.inbox;
     if (inbox === undefined || this.paused || this.ended || this.closing !== undefined) return;
-    const want = this.prefetch - inbox.size;
+    const want = this.prefetch - this.held.size; // buffered plus delivered-but-unacked
     if (want <= 0) return;
     const now = Date.now();
     let rows: Row[];
@@ -493,6 +496,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
 
   private take(c: Claimed<In>): In {
     this.held.delete(c.id);
+    if (this.held.size === this.prefetch - 1) this.schedulePump();
     this.pendingAcks.push({ id: c.id, attempt: c.attempt });
     this.scheduleFlush();
     return c.message;
@@ -507,6 +511,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
       if (settled) throw new IpcError('ERR_INVALID_ARGUMENT', 'this delivery was already acked or nacked');
       settled = true;
       this.held.delete(c.id);
+      this.schedulePump(); // one more claim fits under the prefetch
     };
     return {
       message: c.message,
