@@ -132,6 +132,9 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
     this.options = options;
     this.sendQueue = queues.send;
     this.recvQueue = queues.recv;
+    if (typeof path !== 'string' || path.length === 0 || path === ':memory:') {
+      throw new IpcError('ERR_INVALID_ARGUMENT', 'a SQLite queue needs a database file path');
+    }
     this.path = resolvePath(path);
     this.db = openQueueDatabase(this.path, options);
     this.stmts = this.prepare();
