@@ -15,6 +15,16 @@ describe('LengthPrefixedDecoder limits', () => {
     );
   });
 
+  it('holds only the bytes that arrived, not what an allowed header claims', () => {
+    const decoder = new LengthPrefixedDecoder();
+    const before = process.memoryUsage().arrayBuffers;
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(60 * 1024 * 1024);
+    expect(decoder.push(Buffer.concat([header, Buffer.from('only a few bytes')]))).toEqual([]);
+    expect(decoder.partial).toBe(true);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('fails an escaped 2^63 length with ERR_FRAME_TOO_LARGE', () => {
     const decoder = new LengthPrefixedDecoder();
     const header = Buffer.from('ffffffff8000000000000000', 'hex');

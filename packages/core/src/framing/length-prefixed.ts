@@ -48,8 +48,12 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   /** Header bytes collected so far when a header is split across chunks. */
   private readonly header = Buffer.alloc(12);
   private headerFill = 0;
-  /** The frame being filled, once its header is known and it spans chunks. */
-  private body: Uint8Array | undefined;
+  /**
+   * The pieces of a frame that spans chunks (views, not copies), joined once it is complete: memory
+   * grows with the bytes that really arrived, never with what a header merely claims.
+   */
+  private pieces: Uint8Array[] = [];
+  private bodyLength = -1;
   private bodyFill = 0;
   private failure: IpcError | undefined;
 
@@ -60,7 +64,7 @@ export class LengthPrefixedDecoder implements FrameDecoder {
 
   /** {@inheritDoc FrameDecoder.partial} */
   get partial(): boolean {
-    return this.headerFill > 0 || this.body !== undefined;
+    return this.headerFill > 0 || this.bodyLength >= 0;
   }
 
   /** {@inheritDoc FrameDecoder.push} */
@@ -70,14 +74,15 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     const end = chunk.byteLength;
     let pos = 0;
     while (pos < end) {
-      if (this.body !== undefined) {
-        const take = Math.min(this.body.byteLength - this.bodyFill, end - pos);
-        this.body.set(chunk.subarray(pos, pos + take), this.bodyFill);
+      if (this.bodyLength >= 0) {
+        const take = Math.min(this.bodyLength - this.bodyFill, end - pos);
+        this.pieces.push(chunk.subarray(pos, pos + take));
         this.bodyFill += take;
         pos += take;
-        if (this.bodyFill === this.body.byteLength) {
-          frames.push(this.body);
-          this.body = undefined;
+        if (this.bodyFill === this.bodyLength) {
+          frames.push(Buffer.concat(this.pieces, this.bodyLength));
+          this.pieces = [];
+          this.bodyLength = -1;
         }
         continue;
       }
@@ -102,7 +107,7 @@ export class LengthPrefixedDecoder implements FrameDecoder {
         frames.push(chunk.subarray(pos, pos + length));
         pos += length;
       } else {
-        this.body = Buffer.allocUnsafe(length);
+        this.bodyLength = length;
         this.bodyFill = 0;
       }
     }
@@ -113,9 +118,8 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   end(): Uint8Array[] {
     if (this.failure) throw this.failure;
     if (this.partial) {
-      const got = this.body
-        ? `${this.bodyFill} of ${this.body.byteLength} payload bytes`
-        : 'a partial header';
+      const got =
+        this.bodyLength >= 0 ? `${this.bodyFill} of ${this.bodyLength} payload bytes` : 'a partial header';
       this.failure = new IpcError('ERR_PEER_GONE', `the stream ended in the middle of a frame (${got})`);
       throw this.failure;
     }
