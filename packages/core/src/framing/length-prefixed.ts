@@ -15,13 +15,17 @@ export function lengthHeader(length: number): Uint8Array {
 
 /** Writes the header of a frame of `length` bytes into `target` at `offset`; returns the offset after it. */
 export function writeLengthHeader(length: number, target: Uint8Array, offset: number): number {
-  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
   if (length > ESCAPE_ABOVE) {
+    const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
     view.setUint32(offset, ESCAPE);
     view.setBigUint64(offset + 4, BigInt(length));
     return offset + 12;
   }
-  view.setUint32(offset, length);
+  // The hot path (every message): four byte stores, no DataView allocation.
+  target[offset] = length >>> 24;
+  target[offset + 1] = (length >>> 16) & 0xff;
+  target[offset + 2] = (length >>> 8) & 0xff;
+  target[offset + 3] = length & 0xff;
   return offset + 4;
 }
 
