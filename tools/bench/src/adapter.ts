@@ -223,6 +223,12 @@ export interface BenchCase {
   /** Notes shown in the report (e.g. `'relay hub: Node has no shared queue'`, `'zero-copy'`). */
   readonly note?: string;
   /**
+   * The fraction (0 < f ≤ 1) of the run's message counts this case sends, by workload — for a durable
+   * or broker-backed transport whose rate would make the SPEC counts take minutes (a spool folder with
+   * fsync at ~1,000 msgs/s: `{ W2: 0.1, W4: 0.1 }`). Rates stay comparable; the report says so.
+   */
+  readonly countScale?: Partial<Record<Workload, number>>;
+  /**
    * Resolves `undefined` when the case can run here, or a one-line reason why not
    * (`'RabbitMQ not reachable on 127.0.0.1:5672'`, `'@ipc/shm not built'`). Must not throw.
    */

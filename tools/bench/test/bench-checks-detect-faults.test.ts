@@ -26,6 +26,35 @@ describe('the harness catches broken transports', () => {
     }
   });
 
+  test('a case with countScale runs that fraction of the messages, and the report says so', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
+    try {
+      const r = runDist(
+        'cli.js',
+        [
+          '--tiny',
+          '--only',
+          'slow-scaled',
+          '--workloads',
+          'W2',
+          '--out',
+          out,
+          '--markdown',
+          join(out, 'B.md'),
+        ],
+        { IPC_BENCH_ADAPTERS: join(__dirname, 'fixtures', 'adapters') },
+      );
+      expect(r.code).toBe(0);
+      const [record] = readJsonl(readFileSync(join(out, 'results.jsonl'), 'utf8'));
+      expect(record).toMatchObject({ peer: 'slow-scaled', ok: true, count: 500, scale: 0.5 });
+      expect(readFileSync(join(out, 'B.md'), 'utf8')).toMatch(
+        /^\| slow-scaled \| [\d,]+ \| .*ran 0\.5 × the messages/m,
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   test('a lost W2 message, a corrupted W3 buffer, an unavailable service', () => {
     const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
     try {

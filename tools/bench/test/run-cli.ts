@@ -17,6 +17,7 @@ export interface JsonlRecord {
   count?: number;
   bytes?: number;
   leftovers?: string[];
+  scale?: number;
 }
 
 /** A row of results.json's summary. */

@@ -106,6 +106,10 @@ function validate(c: BenchCase, seen: Set<string>): string | undefined {
     if (c.workloads.some((w) => w !== 'W4') && c.link === undefined) return `${c.name}: W1–W3 need \`link\``;
     if (c.workloads.includes('W4') && c.queue === undefined) return `${c.name}: W4 needs \`queue\``;
   }
+  const scales = Object.values(c.countScale ?? {});
+  if (scales.some((f) => typeof f !== 'number' || !(f > 0 && f <= 1))) {
+    return `${c.name}: \`countScale\` fractions must be in (0, 1]`;
+  }
   if (typeof c.encoding !== 'function') return `${c.name}: \`encoding\` must be a function of the workload`;
   return undefined;
 }

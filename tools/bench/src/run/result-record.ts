@@ -26,6 +26,8 @@ export interface ResultRecord {
   /** Wall time of the whole case process, setup included (ms). */
   wall_ms: number;
   error?: string;
+  /** The fraction of the run's message counts this case sent (see `BenchCase.countScale`), when < 1. */
+  scale?: number;
   /** Resources named after the run's id that the case left behind (the harness removed them). */
   leftovers?: string[];
 }

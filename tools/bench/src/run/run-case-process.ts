@@ -7,6 +7,7 @@ import { encodeSpec } from '../process/case-spec.js';
 import { caseMain } from '../process/paths.js';
 import type { CaseOutcome } from './case-outcome.js';
 import type { RegisteredCase } from './registry.js';
+import { scaleCounts } from '../workloads/counts.js';
 import type { ResultRecord } from './result-record.js';
 
 let runs = 0;
@@ -27,7 +28,17 @@ export async function runCaseProcess(
   const dir = mkdtempSync(join(tmpdir(), 'ipc-bench-'));
   runs += 1;
   const id = `b${process.pid.toString(36)}${runs.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const spec = { module: reg.module, caseName: c.name, workload, counts, dir, id, info: {}, verifyAll };
+  const scale = c.countScale?.[workload];
+  const spec = {
+    module: reg.module,
+    caseName: c.name,
+    workload,
+    counts: scaleCounts(counts, workload, scale),
+    dir,
+    id,
+    info: {},
+    verifyAll,
+  };
   const started = Date.now();
   const child = fork(caseMain, [encodeSpec(spec)], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -80,6 +91,7 @@ export async function runCaseProcess(
   };
   if (!outcome.ok) record.error = outcome.error;
   if (leftovers.length > 0) record.leftovers = leftovers;
+  if (scale !== undefined && scale < 1) record.scale = scale;
   return record;
 }
 

@@ -25,6 +25,8 @@ export interface SummaryRow {
   ratio?: number;
   /** Whether this row is that best Node peer. */
   bestNode?: boolean;
+  /** The fraction of the messages this case ran, when < 1 (see `BenchCase.countScale`). */
+  scale?: number;
   /** The first error, when some launch failed. */
   error?: string;
 }
@@ -62,8 +64,13 @@ export function summarize(
       ok: values.length,
       runs: list.length,
     };
-    const note = notes.get(first.peer);
-    if (note !== undefined) row.note = note;
+    const parts = [
+      notes.get(first.peer),
+      first.scale !== undefined ? `ran ${first.scale} × the messages` : undefined,
+    ];
+    const note = parts.filter((p) => p !== undefined).join('; ');
+    if (note !== '') row.note = note;
+    if (first.scale !== undefined) row.scale = first.scale;
     if (values.length > 0) {
       const m = median(values);
       row.median = m;

@@ -1,4 +1,4 @@
-import type { Counts } from '../adapter.js';
+import type { Counts, Workload } from '../adapter.js';
 
 /** SPEC.md's counts. */
 export const FULL_COUNTS: Counts = {
@@ -29,6 +29,22 @@ export const TINY_COUNTS: Counts = {
   w3BufferBytes: 65_536,
   w4Messages: 1_000,
 };
+
+/** `counts` with the messages of `workload` scaled by `fraction` (at least 10 messages; W3 at least 1 buffer). */
+export function scaleCounts(counts: Counts, workload: Workload, fraction: number | undefined): Counts {
+  if (fraction === undefined || fraction >= 1) return counts;
+  const scale = (n: number, min: number): number => Math.max(min, Math.round(n * fraction));
+  switch (workload) {
+    case 'W1':
+      return { ...counts, w1Warmup: scale(counts.w1Warmup, 1), w1RoundTrips: scale(counts.w1RoundTrips, 10) };
+    case 'W2':
+      return { ...counts, w2Messages: scale(counts.w2Messages, 10) };
+    case 'W3':
+      return { ...counts, w3Buffers: scale(counts.w3Buffers, 1) };
+    case 'W4':
+      return { ...counts, w4Messages: scale(counts.w4Messages, 10) };
+  }
+}
 
 /** The run sizes the CLI knows. */
 export type RunSize = 'full' | 'quick' | 'tiny';
