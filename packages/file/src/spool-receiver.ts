@@ -253,9 +253,7 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
         if (!this.dirty) return;
         this.dirty = false;
         try {
-          this.listing = readdirSync(this.layout.new)
-            .filter((n) => !n.startsWith('.'))
-            .sort();
+          this.listing = this.list();
         } catch (err) {
           this.inbox.fail(toIpcError(err, 'ERR_INTERNAL', `cannot list ${this.layout.new}`));
           return;
@@ -284,6 +282,24 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
       this.held.add(name);
       this.deliverFile(name);
     }
+  }
+
+  /**
+   * Lists `new/` in name order. A directory listed while files are renamed into it may show a
+   * later file and miss an earlier one (ext4 lists big folders in hash order), so it is listed
+   * twice: only names of the second listing that the first one had, or that sort before the first
+   * one's last name, are taken now; the rest wait for the next listing.
+   */
+  private list(): string[] {
+    const visible = (n: string): boolean => !n.startsWith('.');
+    const first = readdirSync(this.layout.new).filter(visible).sort();
+    if (first.length === 0) return first;
+    const seen = new Set(first);
+    const last = first[first.length - 1] as string;
+    const second = readdirSync(this.layout.new).filter(visible).sort();
+    const now = second.filter((n) => seen.has(n) || n < last);
+    if (now.length < second.length) this.dirty = true;
+    return now;
   }
 
   private deliverFile(name: string): void {

@@ -78,7 +78,7 @@ let consumerCounter = 0;
 
 /**
  * A durable queue in one SQLite table (see {@link SCHEMA}), shared by any number of processes:
- * sends are INSERTs (grouped into one transaction per event-loop turn), receivers claim rows in a
+ * sends are INSERTs (all sends of one event-loop turn in one transaction), receivers claim rows in a
  * `BEGIN IMMEDIATE` transaction (exactly one claimer wins), and an ack deletes the row. A claimed
  * row not acked within `visibilityTimeout` is delivered again; after `maxAttempts` claims it is
  * dead-lettered. The receiving side starts on the first `recv`, so a queue used only to send
@@ -214,7 +214,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => this.flush());
+    setImmediate(() => this.flush()); // every send of this event-loop turn in one transaction
   }
 
   /** Commits queued sends and acks, each group in one transaction. */
@@ -481,7 +481,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
   private armNextTimer(): void {
     if (this.nextTimer !== undefined) clearTimeout(this.nextTimer);
     this.nextTimer = undefined;
-    let t: number | null = null;
+    let t: number | null;
     try {
       t = (this.stmts.nextVisible.get(this.recvQueue) as { t: number | null }).t;
     } catch {
@@ -529,7 +529,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
           this.pendingAcks.push({
             id: c.id,
             attempt: c.attempt,
-            done: (err) => (err ? reject(err) : resolve()),
+            done: (err) => (err === undefined ? resolve() : reject(toIpcError(err))),
           });
           this.scheduleFlush();
         });
