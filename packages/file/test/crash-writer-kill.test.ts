@@ -10,13 +10,13 @@ const { isIntact } = require('./fixtures/crash-message.cjs') as { isIntact: (m: 
 
 /**
  * Power-cut simulation: a writer process is killed with SIGKILL at a random moment, many times
- * (IPC_FILE_CRASH_ROUNDS per transport, default 100: each round is a process start, ~0.1 s on
+ * (IPC_FILE_CRASH_ROUNDS per transport, default 60: each round is a process start, ~0.2 s on
  * this machine; 1,000 rounds were run by hand, see the README). Then everything is drained: no
  * message may be partial or undecodable, and every message whose send had resolved must be there.
  * SIGKILL keeps the page cache, so this checks the write protocol (tmp + rename, transactions),
  * not the fsync calls themselves.
  */
-const rounds = Number(process.env.IPC_FILE_CRASH_ROUNDS ?? 100);
+const rounds = Number(process.env.IPC_FILE_CRASH_ROUNDS ?? 60);
 jest.setTimeout(60_000 + rounds * 1_000);
 
 async function crashRounds(kind: 'spool' | 'sqlite', path: string): Promise<Map<number, number>> {

@@ -126,18 +126,21 @@ describe('SQLite queue and other programs', () => {
 
   (hasSqliteShell() ? it : it.skip)('receives a row that the sqlite3 shell inserted', async () => {
     const dir = tempDir('ipc-file-test-');
+    const db = join(dir.path, 'queue.db');
+    const q = sqliteQueue(db, { name: 'jobs', codec: 'json' });
     try {
-      const db = join(dir.path, 'queue.db');
-      const q = sqliteQueue(db, { name: 'jobs', codec: 'json' });
       execFileSync('sqlite3', [
         db,
         `INSERT INTO ipc_messages (queue, body, priority) VALUES ('jobs', '[1,2,3]', 9)`,
       ]);
       expect(await q.recv({ timeout: 10_000 })).toEqual([1, 2, 3]);
+    } finally {
+      await q.close(); // commits the auto-ack
+    }
+    try {
       expect(
         execFileSync('sqlite3', [db, 'SELECT COUNT(*) FROM ipc_messages'], { encoding: 'utf8' }).trim(),
       ).toBe('0');
-      await q.close();
     } finally {
       dir.remove();
     }
