@@ -152,7 +152,7 @@ function zmqPipelineCase(raw: boolean): BenchCase {
   const make = raw ? rawZmqPipelineLink : zmqPipelineLink;
   return {
     name: raw ? 'raw-zeromq-push-pull' : 'ipc-mq-zmq-push-pull',
-    group: raw ? 'node' : 'ipc',
+    group: raw ? 'library' : 'ipc',
     description: raw
       ? 'raw zeromq.js PUSH/PULL over ipc:// (baseline for @ipc/mq)'
       : '@ipc/mq zmq.push / zmq.pull over ipc://',
@@ -175,7 +175,7 @@ function zmqPipelineCase(raw: boolean): BenchCase {
 function zmqRouterCase(raw: boolean): BenchCase {
   return {
     name: raw ? 'raw-zeromq-dealer-router' : 'ipc-mq-zmq-dealer-router',
-    group: raw ? 'node' : 'ipc',
+    group: raw ? 'library' : 'ipc',
     description: raw
       ? 'raw zeromq.js ROUTER (driver) / DEALER (peer) over ipc:// (baseline for @ipc/mq)'
       : '@ipc/mq zmq.router (driver) / zmq.dealer (peer) over ipc://',
@@ -310,7 +310,7 @@ function amqpCase(raw: boolean): BenchCase {
   const prefix = raw ? 'raw-amqplib' : 'ipc-mq-amqp';
   return {
     name: `${prefix}-queue`,
-    group: raw ? 'node' : 'ipc',
+    group: raw ? 'library' : 'ipc',
     description: raw
       ? 'raw amqplib confirm channel + consumer on RabbitMQ (baseline for @ipc/mq)'
       : '@ipc/mq amqp queue sender (confirmed) / receiver (acked) on RabbitMQ',
@@ -419,13 +419,20 @@ function rawAmqpQueue(prefix: string): BenchCase['queue'] {
     async consumer(ctx) {
       const { conn, ch, name, msgpack } = await open(ctx);
       await ch.prefetch(500);
-      const box = new Mailbox<unknown>();
+      // Ack a message when it is taken, not on arrival: prefetched messages a consumer never takes
+      // (after its stop sentinel) are requeued for the other consumer when it closes, as @ipc/mq does.
+      const box = new Mailbox<import('amqplib').ConsumeMessage>();
       await ch.consume(name, (msg) => {
-        if (msg === null) return;
-        box.put(msgpack.decode(msg.content));
-        ch.ack(msg);
+        if (msg !== null) box.put(msg);
       });
-      return { get: () => box.take(), close: async () => conn.close() };
+      return {
+        get: async () => {
+          const msg = await box.take();
+          ch.ack(msg);
+          return msgpack.decode(msg.content);
+        },
+        close: async () => conn.close(),
+      };
     },
   };
 }
