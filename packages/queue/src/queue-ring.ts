@@ -115,7 +115,16 @@ export class QueueRing {
     }
     if (at < 0) return 'full';
     this.u8.set(payload, at + RECORD_HEADER);
-    Atomics.store(this.ringI32, (at >> 2) + R_STATE, stateWord(0, S_READY));
+    // Commit only a record still ours and still being written: if a consumer wrongly judged this
+    // process dead and abandoned it, the message was not delivered — put it again.
+    const w = at >> 2;
+    const writing = stateWord(0, S_WRITING);
+    if (
+      Atomics.load(this.ringI32, w + R_OWNER) !== this.ids.selfId ||
+      Atomics.compareExchange(this.ringI32, w + R_STATE, writing, stateWord(0, S_READY)) !== writing
+    ) {
+      return this.put(payload);
+    }
     if (Atomics.load(this.i32, W_CONSUMERS_WAITING) > 0) this.wakeConsumers();
     return 'ok';
   }
