@@ -19,6 +19,7 @@ export { IpcError, isIpcError, toIpcError, type IpcErrorCode, type IpcErrorOptio
 export { abortError, checkTimeout, throwIfAborted, waitWith, type WaitOptions } from './abort.js';
 export type { Channel, Receiver, RecvOptions, Sender, SendOptions } from './channel.js';
 export type { Codec } from './codec.js';
+export { DuplexChannel } from './duplex-channel.js';
 export { createMsgpackCodec, msgpack, type MsgpackCodecOptions } from './codecs/msgpack.js';
 export { json } from './codecs/json.js';
 export { raw } from './codecs/raw.js';

@@ -1,4 +1,4 @@
-import type { Channel, Receiver, RecvOptions, Sender, SendOptions } from '@ipc/core';
+import { DuplexChannel } from '@ipc/core';
 import { openFifo, type OpenFifoOptions } from './open-fifo.js';
 
 /** The two FIFOs of a {@link openFifoChannel}: one this side reads, one it writes. */
@@ -9,48 +9,11 @@ export interface FifoChannelPaths {
   write: string;
 }
 
-/** A two-way {@link Channel} made of two one-way FIFOs. */
-export class FifoChannel<Out, In = Out> implements Channel<Out, In> {
-  private closing: Promise<void> | undefined;
-
-  /**
-   * @param sender - writes the `write` FIFO
-   * @param receiver - reads the `read` FIFO
-   */
-  constructor(
-    readonly sender: Sender<Out>,
-    readonly receiver: Receiver<In>,
-  ) {}
-
-  /** {@inheritDoc Sender.send} */
-  send(message: Out, options?: SendOptions): Promise<void> {
-    return this.sender.send(message, options);
-  }
-
-  /** {@inheritDoc Receiver.recv} */
-  recv(options?: RecvOptions): Promise<In> {
-    return this.receiver.recv(options);
-  }
-
-  /** Closes the sender (the other side's reader ends), then the receiver. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= this.sender.close().then(
-      () => this.receiver.close(),
-      () => this.receiver.close(),
-    );
-    return this.closing;
-  }
-
-  /** Closes (see {@link FifoChannel.close}). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  /** Iterates incoming messages. */
-  [Symbol.asyncIterator](): AsyncIterator<In> {
-    return this.receiver[Symbol.asyncIterator]();
-  }
-}
+/**
+ * A two-way channel made of two one-way FIFOs: `close()` closes the sender (the other side's
+ * reader ends), then the receiver.
+ */
+export class FifoChannel<Out, In = Out> extends DuplexChannel<Out, In> {}
 
 /**
  * Opens a two-way channel over two FIFOs (`paths.read` and `paths.write`; the other side passes them

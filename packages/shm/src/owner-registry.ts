@@ -4,6 +4,11 @@ import { SLOT_COUNT, type Trailer } from './segment-trailer.js';
 
 const SLOTS_I32 = 16; // byte 64
 const GEN_LIMIT = 0x7fffff; // 23 bits
+/**
+ * The pid word of a slot being claimed. A process killed in the middle of its claim leaves the slot
+ * in this state for good: one slot of {@link SLOT_COUNT} lost, never a slot shared by two live owners.
+ */
+const CLAIMING = -1;
 
 /**
  * Owner ids of the cross-process locks: a core `Mutex` stores its owner as one positive int32, too
@@ -22,17 +27,24 @@ export class OwnerRegistry {
     private readonly slot: number,
   ) {}
 
-  /** Claims a free slot (or one whose process died). Throws `ERR_UNSUPPORTED` when all are taken by live processes. */
+  /**
+   * Claims a free slot (or one whose process died). Throws `ERR_UNSUPPORTED` when all are taken by
+   * live processes. The slot is reserved with {@link CLAIMING} before its generation and start time
+   * are written, and the pid is published last: nobody ever sees the new pid next to the previous
+   * occupant's start time (which would make the new owner look dead and its slot stealable).
+   */
   static claim(t: Trailer): OwnerRegistry {
     for (const reclaimDead of [false, true]) {
       for (let slot = 0; slot < SLOT_COUNT; slot++) {
         const at = SLOTS_I32 + slot * 4;
         const pid = Atomics.load(t.i32, at);
+        if (pid === CLAIMING) continue;
         if (pid === 0 ? reclaimDead : !reclaimDead || isProcessAlive(pid, t.f64[at / 2 + 1] ?? 0)) continue;
-        if (Atomics.compareExchange(t.i32, at, pid, process.pid) !== pid) continue;
+        if (Atomics.compareExchange(t.i32, at, pid, CLAIMING) !== pid) continue;
         const generation = ((Atomics.load(t.i32, at + 1) % GEN_LIMIT) + 1) | 0;
         Atomics.store(t.i32, at + 1, generation);
         t.f64[at / 2 + 1] = selfStartTime();
+        Atomics.store(t.i32, at, process.pid); // publish: a full barrier after the plain f64 store
         return new OwnerRegistry(t, generation * 256 + slot + 1, slot);
       }
     }

@@ -1,5 +1,5 @@
 import { Duplex, type Readable, type Writable } from 'node:stream';
-import type { Channel, RecvOptions, SendOptions } from '../channel.js';
+import { DuplexChannel } from '../duplex-channel.js';
 import { resolveCodec, type CodecOption } from '../codecs/resolve-codec.js';
 import { IpcError } from '../errors.js';
 import { resolveFraming, type FramingOption } from '../framing/resolve-framing.js';
@@ -27,42 +27,16 @@ export interface StreamChannelOptions<In = unknown> {
  * A {@link Channel} over a pair of Node byte streams, or over one `Duplex` (a socket).
  * `close()` flushes and ends the writable, then destroys the readable.
  */
-export class StreamChannel<Out, In = Out> implements Channel<Out, In> {
-  private closing: Promise<void> | undefined;
-
+export class StreamChannel<Out, In = Out> extends DuplexChannel<Out, In> {
   /**
    * @param sender - the sending half
    * @param receiver - the receiving half
    */
   constructor(
-    readonly sender: StreamSender<Out>,
-    readonly receiver: StreamReceiver<In>,
-  ) {}
-
-  /** {@inheritDoc Sender.send} */
-  send(message: Out, options?: SendOptions): Promise<void> {
-    return this.sender.send(message, options);
-  }
-
-  /** {@inheritDoc Receiver.recv} */
-  recv(options?: RecvOptions): Promise<In> {
-    return this.receiver.recv(options);
-  }
-
-  /** Closes both halves; idempotent. */
-  close(): Promise<void> {
-    this.closing ??= this.sender.close().then(() => this.receiver.close());
-    return this.closing;
-  }
-
-  /** Closes (see {@link StreamChannel.close}). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  /** Iterates incoming messages (see {@link Receiver}). */
-  [Symbol.asyncIterator](): AsyncIterator<In> {
-    return this.receiver[Symbol.asyncIterator]();
+    override readonly sender: StreamSender<Out>,
+    override readonly receiver: StreamReceiver<In>,
+  ) {
+    super(sender, receiver);
   }
 }
 
