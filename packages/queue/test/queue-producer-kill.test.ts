@@ -27,7 +27,10 @@ test(
     let probes = 0;
     let consuming = true;
     const consumer = (async () => {
-      while (consuming) {
+      for (let n = 1; consuming; n++) {
+        // A get that finds data resolves without leaving the microtask queue: yield now and then so
+        // that the test's own timers (the kill, the probe deadline) run while a producer keeps up.
+        if (n % 1024 === 0) await new Promise((r) => setImmediate(r));
         const m = await queue.get();
         if (m.byteLength === 1) {
           probes++;
