@@ -34,13 +34,18 @@ export function atomicsWaitStrategy(options: AtomicsWaitStrategyOptions = {}): W
       }
       const result = Atomics.waitAsync(array, index, expected, timeoutMs ?? Number.POSITIVE_INFINITY);
       if (!result.async) return result.value;
-      // A pending waitAsync does not keep Node's event loop alive: a timer does, while we wait.
-      const keepAlive = setTimeout(() => undefined, Math.min(timeoutMs ?? MAX_TIMER_MS, MAX_TIMER_MS));
-      try {
-        return await result.value;
-      } finally {
-        clearTimeout(keepAlive);
-      }
+      // Our own timer bounds the wait (and keeps Node's event loop alive, which a pending waitAsync
+      // does not): the wait never depends on V8 firing the waitAsync timeout in this thread.
+      return await new Promise<WaitResult>((resolve) => {
+        const timer = setTimeout(
+          () => resolve('timed-out'),
+          Math.min(timeoutMs ?? MAX_TIMER_MS, MAX_TIMER_MS),
+        );
+        void result.value.then((value) => {
+          clearTimeout(timer);
+          resolve(value);
+        });
+      });
     },
     notify: (array, index, count) => Atomics.notify(array, index, count ?? Number.POSITIVE_INFINITY),
   };
