@@ -8,19 +8,11 @@ import {
   type Sender,
   type SendOptions,
 } from '@ipc/core';
-import { Deque } from '@ipc/core/internal';
+import { Deque, SendGate } from '@ipc/core/internal';
 import { PIPE_BUF } from './pipe-buf.js';
 
 /** Bytes queued (not yet written) above which `send` waits. */
 const HIGH_WATER_BYTES = 64 * 1024;
-
-interface Blocked {
-  payload: Uint8Array;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
 
 /**
  * A {@link Sender} for a FIFO that other processes write too. Every `write(2)` it makes holds whole
@@ -36,7 +28,7 @@ export class AtomicFrameSender<T> implements Sender<T> {
   private queuedBytes = 0;
   private writing = false;
   private flushScheduled = false;
-  private readonly blocked = new Deque<Blocked>();
+  private readonly blocked = new SendGate<Uint8Array>((payload) => this.enqueue(payload));
   private failure: IpcError | undefined;
   private closing: Promise<void> | undefined;
   private idle: (() => void) | undefined;
@@ -83,16 +75,7 @@ export class AtomicFrameSender<T> implements Sender<T> {
       }
       return Promise.resolve();
     }
-    return new Promise<void>((resolve, reject) => {
-      const entry: Blocked = { payload, resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        entry.onAbort = () => {
-          if (this.blocked.remove(entry)) reject(abortError(signal));
-        };
-        signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
-      this.blocked.push(entry);
-    });
+    return this.blocked.wait(payload, signal);
   }
 
   /** Writes what was accepted, then closes the FIFO's write end (idempotent). */
@@ -148,23 +131,13 @@ export class AtomicFrameSender<T> implements Sender<T> {
   }
 
   private release(): void {
-    while (this.blocked.length > 0 && this.queuedBytes < HIGH_WATER_BYTES && !this.failure) {
-      const entry = this.blocked.shift() as Blocked;
-      if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
-      try {
-        this.enqueue(entry.payload);
-        entry.resolve();
-      } catch (err) {
-        entry.reject(toIpcError(err, 'ERR_ENCODE'));
-      }
-    }
+    this.blocked.release(() => this.queuedBytes < HIGH_WATER_BYTES && this.failure === undefined);
   }
 
   private async finish(): Promise<void> {
-    for (const entry of this.blocked.drain()) {
-      if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
-      entry.reject(new IpcError('ERR_CLOSED', 'the sender was closed before this message could be sent'));
-    }
+    this.blocked.rejectAll(
+      new IpcError('ERR_CLOSED', 'the sender was closed before this message could be sent'),
+    );
     if (!this.failure && (this.writing || this.queuedBytes > 0)) {
       await new Promise<void>((resolve) => {
         this.idle = resolve;
@@ -187,10 +160,7 @@ export class AtomicFrameSender<T> implements Sender<T> {
     if (this.failure) return;
     if (this.closing && this.queuedBytes === 0) return;
     this.failure = error;
-    for (const entry of this.blocked.drain()) {
-      if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
-      entry.reject(error);
-    }
+    this.blocked.rejectAll(error);
     this.idle?.();
   }
 }

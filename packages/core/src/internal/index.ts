@@ -6,6 +6,7 @@
  */
 export { Deque } from './deque.js';
 export { Inbox, type InboxOptions } from './inbox.js';
+export { SendGate } from './send-gate.js';
 export { asBuffer } from '../codecs/as-buffer.js';
 export { checkMaxFrameBytes } from '../framing/check-max-frame-bytes.js';
 export { lockMemory, sharedWords } from '../locks/lock-memory.js';

@@ -4,20 +4,12 @@ import type { SendOptions, Sender } from '../channel.js';
 import type { Codec } from '../codec.js';
 import { IpcError, toIpcError } from '../errors.js';
 import type { Framing } from '../framing/framing.js';
-import { Deque } from '../internal/deque.js';
+import { SendGate } from '../internal/send-gate.js';
 
 /** Frames up to this size are copied into a shared slab and written together (one syscall for many). */
 const COALESCE_MAX = 16 * 1024;
 /** Slab size; the slab is flushed once half of it is pending, or at the end of the tick. */
 const SLAB_BYTES = 64 * 1024;
-
-interface BlockedSend {
-  payload: Uint8Array;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
 
 const resolved = Promise.resolve();
 
@@ -31,7 +23,7 @@ export class StreamSender<T> implements Sender<T> {
   private slabStart = 0;
   private slabEnd = 0;
   private flushScheduled = false;
-  private readonly blocked = new Deque<BlockedSend>();
+  private readonly blocked = new SendGate<Uint8Array>((payload) => this.enqueue(payload));
   private failure: IpcError | undefined;
   private closing: Promise<void> | undefined;
   private readonly flushBound = (): void => {
@@ -79,16 +71,7 @@ export class StreamSender<T> implements Sender<T> {
       }
       return resolved;
     }
-    return new Promise<void>((resolve, reject) => {
-      const entry: BlockedSend = { payload, resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        entry.onAbort = () => {
-          if (this.blocked.remove(entry)) reject(abortError(signal));
-        };
-        signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
-      this.blocked.push(entry);
-    });
+    return this.blocked.wait(payload, signal);
   }
 
   /** {@inheritDoc Sender.close} */
@@ -103,10 +86,9 @@ export class StreamSender<T> implements Sender<T> {
   }
 
   private async finish(): Promise<void> {
-    for (const entry of this.blocked.drain()) {
-      this.unlisten(entry);
-      entry.reject(new IpcError('ERR_CLOSED', 'the sender was closed before this message could be sent'));
-    }
+    this.blocked.rejectAll(
+      new IpcError('ERR_CLOSED', 'the sender was closed before this message could be sent'),
+    );
     this.flush();
     const w = this.writable;
     if (this.failure || w.destroyed || w.writableFinished) return;
@@ -159,29 +141,13 @@ export class StreamSender<T> implements Sender<T> {
 
   /** Lets blocked sends through, in order, while the writable has room. */
   private release(): void {
-    while (this.blocked.length > 0 && !this.writable.writableNeedDrain && !this.failure) {
-      const entry = this.blocked.shift() as BlockedSend;
-      this.unlisten(entry);
-      try {
-        this.enqueue(entry.payload);
-        entry.resolve();
-      } catch (err) {
-        entry.reject(toIpcError(err, 'ERR_ENCODE'));
-      }
-    }
+    this.blocked.release(() => !this.writable.writableNeedDrain && this.failure === undefined);
   }
 
   private fail(error: IpcError): void {
     if (this.failure) return;
     if (this.closing && this.writable.writableFinished) return;
     this.failure = error;
-    for (const entry of this.blocked.drain()) {
-      this.unlisten(entry);
-      entry.reject(error);
-    }
-  }
-
-  private unlisten(entry: BlockedSend): void {
-    if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
+    this.blocked.rejectAll(error);
   }
 }
