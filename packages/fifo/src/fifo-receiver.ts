@@ -127,15 +127,7 @@ export class FifoReceiver<T> implements Receiver<T> {
   }
 
   private deliver(frame: Uint8Array): void {
-    let value: T;
-    try {
-      value = this.codec.decode(frame);
-      if (this.validate) value = this.validate(value);
-    } catch (err) {
-      this.inbox.pushError(toIpcError(err, 'ERR_DECODE'), frame.byteLength);
-      return;
-    }
-    this.inbox.push(value, frame.byteLength);
+    this.inbox.pushFrame(frame, this.codec, this.validate);
   }
 
   /** The stream of this writer session cannot be decoded any further (a frame too large, bad framing). */

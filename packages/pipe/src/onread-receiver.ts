@@ -186,15 +186,7 @@ export class OnreadReceiver<T> implements Receiver<T> {
   }
 
   private deliver(frame: Uint8Array): void {
-    let value: T;
-    try {
-      value = this.options.codec.decode(frame);
-      if (this.options.validate) value = this.options.validate(value);
-    } catch (err) {
-      this.inbox.pushError(toIpcError(err, 'ERR_DECODE'), frame.byteLength);
-      return;
-    }
-    this.inbox.push(value, frame.byteLength);
+    this.inbox.pushFrame(frame, this.options.codec, this.options.validate);
   }
 
   private ended(): void {

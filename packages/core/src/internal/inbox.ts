@@ -1,5 +1,6 @@
 import { waitWith } from '../abort.js';
 import type { RecvOptions } from '../channel.js';
+import type { Codec } from '../codec.js';
 import { IpcError, toIpcError } from '../errors.js';
 import { Deque } from './deque.js';
 
@@ -59,6 +60,22 @@ export class Inbox<T> implements AsyncIterable<T> {
     if (waiter) return waiter.resolve(value);
     this.entries.push({ ok: true, value, bytes });
     this.grow(bytes);
+  }
+
+  /**
+   * Decodes one frame with `codec`, checks it with `validate`, and delivers the message, or
+   * `ERR_DECODE` / `ERR_INVALID_MESSAGE` in its place: the receive step every byte-stream transport shares.
+   */
+  pushFrame(frame: Uint8Array, codec: Codec<T>, validate?: (value: unknown) => T): void {
+    let value: T;
+    try {
+      value = codec.decode(frame);
+      if (validate) value = validate(value);
+    } catch (err) {
+      this.pushError(toIpcError(err, 'ERR_DECODE'), frame.byteLength);
+      return;
+    }
+    this.push(value, frame.byteLength);
   }
 
   /** Delivers an error in the place of one message (a decode or validation failure). */

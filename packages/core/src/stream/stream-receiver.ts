@@ -47,17 +47,7 @@ export class StreamReceiver<T> implements Receiver<T> {
       },
     });
     const validate = options.validate;
-    const deliver = (frame: Uint8Array): void => {
-      let value: T;
-      try {
-        value = codec.decode(frame);
-        if (validate) value = validate(value);
-      } catch (err) {
-        this.inbox.pushError(toIpcError(err, 'ERR_DECODE'), frame.byteLength);
-        return;
-      }
-      this.inbox.push(value, frame.byteLength);
-    };
+    const deliver = (frame: Uint8Array): void => this.inbox.pushFrame(frame, codec, validate);
     readable.on('data', (chunk: Uint8Array) => {
       let frames: Uint8Array[];
       try {
