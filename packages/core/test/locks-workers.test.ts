@@ -24,6 +24,9 @@ describe('locks across real worker threads', () => {
     const workers = Array.from({ length: 4 }, () =>
       startWorker({ scenario: 'mutex', words: mutex.array, counter, rounds: 2000 }),
     );
+    // Listen for the workers' "done" now: a worker that finishes before the main thread's loop would
+    // otherwise post it to nobody (a Worker does not queue 'message' events for later listeners).
+    const workersDone = Promise.all(workers.map(finished));
     for (let i = 0; i < 2000; i++) {
       await mutex.withLock(async () => {
         const v = shared[0] as number;
@@ -31,7 +34,7 @@ describe('locks across real worker threads', () => {
         shared[0] = v + 1;
       });
     }
-    await Promise.all(workers.map(finished));
+    await workersDone;
     expect(shared[0]).toBe(10_000);
     expect(mutex.owner).toBe(0);
   });
