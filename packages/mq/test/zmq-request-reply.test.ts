@@ -13,6 +13,9 @@ it('answers requests, reports a throwing handler as ERR_REMOTE, survives a timed
       slow = false;
       await new Promise((r) => setTimeout(r, 300));
     }
+    // Answering 21 late too makes the dropped reply to 99 arrive alone: the requester's socket wakes
+    // for it, discards it (ZMQ_REQ_CORRELATE) and must keep waiting for the reply to 21.
+    if (n === 21) await new Promise((r) => setTimeout(r, 200));
     return n * 2;
   });
   const client = await zmq.request<number, number>(endpoint, { timeout: 5000 });
