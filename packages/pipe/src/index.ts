@@ -23,7 +23,6 @@ export { spawnChannel, PIPE_FD_ENV, type ChildChannel, type SpawnChannelOptions 
 export { forkChannel, type ForkChannelOptions } from './fork-channel.js';
 export { parentChannel, type ParentChannelOptions } from './parent-channel.js';
 export { channelFromStreams } from './channel-from-streams.js';
-export { OnreadReceiver, type OnreadReceiverOptions } from './onread-receiver.js';
 export type { ChildExit } from './child-exit.js';
 export { DEFAULT_CHANNEL_FD, type StdioEntry, type StdioOption } from './stdio-layout.js';
 export { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/core';

@@ -5,6 +5,12 @@ import type { FrameDecoder, FrameDecoderOptions, Framing } from './framing.js';
 /** Payloads longer than this use Python's escape: a 0xFFFFFFFF length, then a u64 length. */
 const ESCAPE_ABOVE = 0x7fffffff;
 const ESCAPE = 0xffffffff;
+/** In direct-read mode, a read goes straight into a frame's own buffer when at least this much of it is missing. */
+const DIRECT_MIN = 64 * 1024;
+/** Other reads land in fresh regions of slabs this big ... */
+const SLAB_BYTES = 1024 * 1024;
+/** ... at least this big (a new slab is started below it). */
+const REGION_MIN = 64 * 1024;
 
 /** The header of a frame of `length` bytes: 4 bytes, or 12 with the escape for payloads over 2^31-1. */
 export function lengthHeader(length: number): Uint8Array {
@@ -46,9 +52,18 @@ export const lengthPrefixed: Framing = {
   createDecoder: (options) => new LengthPrefixedDecoder(options),
 };
 
-/** Decodes `[u32 length][payload]` frames (see {@link lengthPrefixed}) from chunks split anywhere. */
+/**
+ * Decodes `[u32 length][payload]` frames (see {@link lengthPrefixed}) from chunks split anywhere.
+ *
+ * Besides {@link push}, it can choose where the reads land ({@link readBuffer} + {@link pushRead}, for
+ * a socket created with Node's `onread` option): straight into the buffer of a big frame being
+ * received (the kernel copies into the message itself, with reads as big as the socket holds instead
+ * of Node's 64 KiB), or into fresh regions of a slab for small frames, which stay views of it (a
+ * region is never handed out twice).
+ */
 export class LengthPrefixedDecoder implements FrameDecoder {
-  private readonly maxFrameBytes: number;
+  /** The largest frame accepted, in bytes. */
+  readonly maxFrameBytes: number;
   /** Header bytes collected so far when a header is split across chunks. */
   private readonly header = Buffer.alloc(12);
   private headerFill = 0;
@@ -57,9 +72,14 @@ export class LengthPrefixedDecoder implements FrameDecoder {
    * grows with the bytes that really arrived, never with what a header merely claims.
    */
   private pieces: Uint8Array[] = [];
+  /** The frame's own buffer once reads go straight into it (direct-read mode); then `pieces` is unused. */
+  private body: Buffer | undefined;
   private bodyLength = -1;
   private bodyFill = 0;
   private failure: IpcError | undefined;
+  private slab: Buffer | undefined;
+  private slabPos = 0;
+  private readingDirect = false;
 
   /** @param options - `maxFrameBytes` (default 64 MiB) */
   constructor(options: FrameDecoderOptions = {}) {
@@ -80,14 +100,11 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     while (pos < end) {
       if (this.bodyLength >= 0) {
         const take = Math.min(this.bodyLength - this.bodyFill, end - pos);
-        this.pieces.push(chunk.subarray(pos, pos + take));
+        if (this.body === undefined) this.pieces.push(chunk.subarray(pos, pos + take));
+        else this.body.set(chunk.subarray(pos, pos + take), this.bodyFill);
         this.bodyFill += take;
         pos += take;
-        if (this.bodyFill === this.bodyLength) {
-          frames.push(Buffer.concat(this.pieces, this.bodyLength));
-          this.pieces = [];
-          this.bodyLength = -1;
-        }
+        if (this.bodyFill === this.bodyLength) frames.push(this.takeBody());
         continue;
       }
       let length: number;
@@ -118,6 +135,50 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     return frames;
   }
 
+  /**
+   * Where the next read should land (direct-read mode): the rest of the frame being received when
+   * at least 64 KiB of it is missing, else a fresh region of a slab. Follow each call with one
+   * {@link pushRead}.
+   */
+  readBuffer(): Uint8Array {
+    if (this.failure === undefined && this.bodyLength >= 0 && this.bodyLength - this.bodyFill >= DIRECT_MIN) {
+      if (this.body === undefined) {
+        const body = Buffer.allocUnsafe(this.bodyLength);
+        let at = 0;
+        for (const piece of this.pieces) {
+          body.set(piece, at);
+          at += piece.byteLength;
+        }
+        this.pieces = [];
+        this.body = body;
+      }
+      this.readingDirect = true;
+      return this.body.subarray(this.bodyFill);
+    }
+    this.readingDirect = false;
+    if (this.slab === undefined || this.slab.byteLength - this.slabPos < REGION_MIN) {
+      this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+      this.slabPos = 0;
+    }
+    return this.slab.subarray(this.slabPos);
+  }
+
+  /**
+   * Takes the `n` bytes that a read put at the start of the buffer {@link readBuffer} returned;
+   * returns the frames completed, like {@link push}.
+   */
+  pushRead(n: number): Uint8Array[] {
+    if (this.readingDirect) {
+      this.readingDirect = false;
+      this.bodyFill += n;
+      return this.bodyFill === this.bodyLength ? [this.takeBody()] : [];
+    }
+    const slab = this.slab as Buffer;
+    const chunk = slab.subarray(this.slabPos, this.slabPos + n);
+    this.slabPos += n;
+    return this.push(chunk);
+  }
+
   /** {@inheritDoc FrameDecoder.end} */
   end(): Uint8Array[] {
     if (this.failure) throw this.failure;
@@ -128,6 +189,14 @@ export class LengthPrefixedDecoder implements FrameDecoder {
       throw this.failure;
     }
     return [];
+  }
+
+  private takeBody(): Uint8Array {
+    const frame = this.body ?? Buffer.concat(this.pieces, this.bodyLength);
+    this.body = undefined;
+    this.pieces = [];
+    this.bodyLength = -1;
+    return frame;
   }
 
   private readEscapedLength(): number {
