@@ -111,6 +111,23 @@ export class Inbox<T> implements AsyncIterable<T> {
     for (const w of this.waiters.drain()) w.reject(reason);
   }
 
+  /**
+   * Takes the next buffered message at once: `{ value }`, or `undefined` when none is buffered yet.
+   * Throws what {@link recv} would reject with: a buffered per-message error, or the end or failure
+   * once nothing is left.
+   */
+  poll(): { value: T } | undefined {
+    const entry = this.entries.shift();
+    if (entry !== undefined) {
+      this.shrink(entry.bytes);
+      if (entry.ok) return { value: entry.value };
+      throw entry.error;
+    }
+    if (this.failure !== undefined) throw this.failure;
+    if (this.ending !== undefined) throw this.ending;
+    return undefined;
+  }
+
   /** Receives the next message (see {@link Receiver.recv}). */
   recv(options: RecvOptions = {}): Promise<T> {
     const entry = this.entries.shift();
@@ -134,14 +151,23 @@ export class Inbox<T> implements AsyncIterable<T> {
   [Symbol.asyncIterator](): AsyncIterator<T> {
     const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
     return {
-      next: () =>
-        this.recv().then(
+      next: () => {
+        // A buffered message settles the step at once: one promise, not a chain of two.
+        const entry = this.entries.shift();
+        if (entry !== undefined) {
+          this.shrink(entry.bytes);
+          return entry.ok
+            ? Promise.resolve<IteratorResult<T>>({ done: false, value: entry.value })
+            : Promise.reject(entry.error);
+        }
+        return this.recv().then(
           (value): IteratorResult<T> => ({ done: false, value }),
           (err: unknown) => {
             if (err === this.ending) return done;
             throw err;
           },
-        ),
+        );
+      },
       return: () => Promise.resolve(done),
     };
   }

@@ -92,6 +92,15 @@ export class StreamReceiver<T> implements Receiver<T> {
     return this.inbox.recv(options);
   }
 
+  /**
+   * Takes the next message if one is already received and decoded: `{ value }`, or `undefined`
+   * (nothing yet). Throws what {@link recv} would reject with. For pumps that drain a stream
+   * without a promise per message.
+   */
+  poll(): { value: T } | undefined {
+    return this.inbox.poll();
+  }
+
   /** {@inheritDoc Receiver.close} */
   close(): Promise<void> {
     this.closing ??= this.shut();
