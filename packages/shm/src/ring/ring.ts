@@ -135,14 +135,27 @@ export class Ring {
 
   // ---- reader side ----
 
+  /** Payload offset in `data` of the record found by the last successful {@link Ring.peek}. */
+  recOffset = 0;
+  /** Payload length of that record. */
+  recLength = 0;
+  /** `info` of that record (see the class doc). */
+  recInfo = 0;
+  /** What {@link Ring.consume} must release for that record, wrap skip included. */
+  recSize = 0;
+  /** Bytes skipped before that record (the unused end of the ring when it wrapped), else 0. */
+  recSkip = 0;
+  private recAvail = 0; // published bytes from that record's header on
+
   /**
-   * The next record, or undefined when the ring is empty: `offset` of its payload in `data`, its
-   * `length`, its `info`, and `size` (what {@link Ring.consume} must release, wrap skip included).
+   * Looks at the next record without taking it: false when the ring is empty; otherwise true, with
+   * the record described by `recOffset`, `recLength`, `recInfo` and `recSize` (no allocation: this
+   * runs once per message).
    */
-  peek(): { offset: number; length: number; info: number; size: number } | undefined {
+  peek(): boolean {
     const r = Atomics.load(this.h, R_POS) >>> 0;
     const w = Atomics.load(this.h, W_POS) >>> 0;
-    if (r === w) return undefined;
+    if (r === w) return false;
     let at = r & this.mask;
     let skip = 0;
     if (this.words[at >> 2] === WRAP) {
@@ -150,8 +163,32 @@ export class Ring {
       at = 0;
     }
     const length = this.words[at >> 2] ?? 0;
-    const info = this.words[(at >> 2) + 1] ?? 0;
-    return { offset: at + RECORD_HEADER, length, info, size: skip + RECORD_HEADER + ((length + 7) & ~7) };
+    this.recOffset = at + RECORD_HEADER;
+    this.recLength = length;
+    this.recInfo = this.words[(at >> 2) + 1] ?? 0;
+    this.recSkip = skip;
+    this.recSize = skip + RECORD_HEADER + ((length + 7) & ~7);
+    this.recAvail = ((w - r) >>> 0) - skip;
+    return true;
+  }
+
+  /**
+   * Bytes from the header of the record found by the last {@link Ring.peek} (a whole message, which
+   * this counts in any case) through the whole-message records published right after it, contiguous
+   * in `data` and in all at most `maxBytes`: a run of messages to copy out at once.
+   */
+  wholeRun(maxBytes: number): number {
+    const start = this.recOffset - RECORD_HEADER;
+    const limit = start + Math.min(this.recAvail, this.capacity - start);
+    let end = start + RECORD_HEADER + ((this.recLength + 7) & ~7);
+    while (end + RECORD_HEADER <= limit) {
+      const length = this.words[end >> 2] ?? -1;
+      if (length < 0 || this.words[(end >> 2) + 1] !== length) break;
+      const next = end + RECORD_HEADER + ((length + 7) & ~7);
+      if (next > limit || next - start > maxBytes) break;
+      end = next;
+    }
+    return end - start;
   }
 
   /** Releases `size` bytes (a record from {@link Ring.peek}) to the writer. */

@@ -10,10 +10,13 @@ import {
   type RecvOptions,
   type SendOptions,
   type WaitOptions,
+  type WaitResult,
 } from '@ipc/core';
 import { futexWaitAsync, futexWake } from '../futex.js';
 import { SharedMemory } from '../shared-memory.js';
-import { CONTINUED, HEADER_BYTES, R_ASLEEP, R_POS, Ring, W_ASLEEP, W_POS } from './ring.js';
+import { RecordBatch } from './record-batch.js';
+import { Spinner } from './spinner.js';
+import { CONTINUED, HEADER_BYTES, R_ASLEEP, R_POS, RECORD_HEADER, Ring, W_ASLEEP, W_POS } from './ring.js';
 
 /** Options of {@link ShmChannel.create} and {@link ShmChannel.open}. */
 export interface ShmChannelOptions<T = unknown> {
@@ -26,8 +29,9 @@ export interface ShmChannelOptions<T = unknown> {
   /**
    * Microseconds a receiver (or a sender facing a full ring) busy-polls the ring before it sleeps on
    * the futex, when the peer is another process (default 50; 0 never spins). Spinning trades CPU for
-   * latency: a round trip takes ~2–5 µs while it catches the reply, ~30–100 µs after sleeping. The
-   * budget adapts: failed spins shrink it (to 1/32), successful ones grow it back.
+   * latency: a round trip takes ~3 µs while it catches the reply, ~15–100 µs after sleeping. The
+   * budget adapts: failed spins shrink it (to 1/32), successful ones grow it back; right after waking
+   * a sleeping peer, the receiver mostly sleeps at once (the peer needs a core to wake up).
    */
   spinMicros?: number | undefined;
   /** Largest message `send` accepts, in bytes (default 64 MiB); bigger ones fail with `ERR_FRAME_TOO_LARGE`. */
@@ -37,6 +41,10 @@ export interface ShmChannelOptions<T = unknown> {
 const DEFAULT_CAPACITY = 1 << 20;
 /** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
 const SLEEP_SLICE_MS = 100;
+/** Least time between two liveness checks of the peer (reads of `/proc`), in ms. */
+const PROBE_EVERY_MS = 20;
+/** Most bytes of small messages one receive copies out of the ring at once. */
+const BATCH_BYTES = 32 * 1024;
 
 /**
  * A duplex message channel over two single-producer / single-consumer rings in one named segment
@@ -53,11 +61,15 @@ const SLEEP_SLICE_MS = 100;
  */
 export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   private readonly codec: Codec<unknown>;
-  private readonly spinMs: number;
+  private readonly recvSpin: Spinner;
+  private readonly sendSpin: Spinner;
   private readonly maxMessageBytes: number;
-  private sendChain: Promise<void> | undefined;
+  private sendChain: Promise<void> = Promise.resolve();
+  private sendPending = 0; // sends (and reservations) queued on sendChain
   private recvChain: Promise<unknown> = Promise.resolve();
+  private recvPending = 0; // receives queued on recvChain
   private held = 0; // bytes of the record recvView handed out, released on the next receive
+  private readonly batch = new RecordBatch(); // messages copied out of the ring, not yet received
   private assembling: { bytes: Uint8Array; filled: number } | undefined;
   private closing: Promise<void> | undefined;
   private closedFlag = false;
@@ -74,7 +86,8 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     if (!(spin >= 0 && Number.isFinite(spin))) {
       throw new IpcError('ERR_INVALID_ARGUMENT', `spinMicros must be >= 0, got ${String(spin)}`);
     }
-    this.spinMs = spin / 1000;
+    this.recvSpin = new Spinner(spin);
+    this.sendSpin = new Spinner(spin);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES;
     tx.attach('writer');
     rx.attach('reader');
@@ -157,7 +170,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
           `a message of ${bytes.byteLength} bytes exceeds maxMessageBytes (${this.maxMessageBytes})`,
         );
       }
-      if (this.sendChain === undefined && this.tryWriteWhole(bytes)) return Promise.resolve();
+      if (this.sendPending === 0 && this.tryWriteWhole(bytes)) return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);
     }
@@ -210,12 +223,14 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = (this.sendChain ?? Promise.resolve()).then(task);
-    const tail = run.catch(() => undefined);
-    this.sendChain = tail;
-    void tail.then(() => {
-      if (this.sendChain === tail) this.sendChain = undefined;
-    });
+    this.sendPending++;
+    const run = this.sendChain.then(task);
+    const settled = (): void => {
+      this.sendPending--;
+    };
+    // Registered before the caller's own reaction: once the caller resumes, the count is down and its
+    // next send can take the synchronous path again.
+    this.sendChain = run.then(settled, settled);
     return run;
   }
 
@@ -254,9 +269,13 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       this.checkReader(false);
       const at = ring.reserve(length);
       if (at >= 0) return at;
-      this.checkReader(true);
-      if (this.spinMs > 0 && this.peerIsRemote(ring, 'reader') && this.spin(() => ring.reserve(length) >= 0))
+      if (
+        this.sendSpin.enabled &&
+        this.peerIsRemote(ring, 'reader') &&
+        this.sendSpin.spin(() => ring.reserve(length) >= 0)
+      )
         continue;
+      this.checkReader(this.probeDue('reader'));
       const seen = Atomics.load(ring.h, R_POS);
       Atomics.store(ring.h, W_ASLEEP, 1);
       if (ring.reserve(length) < 0) await sleep(ring.h, R_POS, seen, SLEEP_SLICE_MS, signal);
@@ -273,17 +292,30 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   private wakeReader(): void {
     if (Atomics.load(this.tx.h, R_ASLEEP) !== 0 && Atomics.compareExchange(this.tx.h, R_ASLEEP, 1, 0) === 1) {
       futexWake(this.tx.h, W_POS);
+      this.wokePeer = true;
     }
   }
+
+  /** Whether a send woke the peer since the last receive spin (its answer comes after a wake-up). */
+  private wokePeer = false;
 
   // ---------------------------------------------------------------- receiving
 
   /** Receives the next message (copied out of the ring). See `Receiver.recv` in `@ipc/core`. */
   recv(options: RecvOptions = {}): Promise<In> {
-    return this.serialReceive(async () => {
-      const bytes = await this.receiveBytes(options, false);
-      return this.codec.decode(bytes) as In;
-    });
+    const spun = this.recvPending === 0;
+    if (spun) {
+      // Fast path, no receive queued: take a message now (or after a short spin) without a promise hop.
+      try {
+        const bytes = this.receiveNow(options, false, true);
+        if (bytes !== undefined) return Promise.resolve(this.codec.decode(bytes) as In);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.serialReceive(
+      async () => this.codec.decode(await this.receiveBytes(options, false, spun)) as In,
+    );
   }
 
   /**
@@ -292,63 +324,136 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
    * assembled into a new buffer instead.
    */
   recvView(options: RecvOptions = {}): Promise<Uint8Array> {
-    return this.serialReceive(() => this.receiveBytes(options, true));
+    const spun = this.recvPending === 0;
+    if (spun) {
+      try {
+        const bytes = this.receiveNow(options, true, true);
+        if (bytes !== undefined) return Promise.resolve(bytes);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.serialReceive(() => this.receiveBytes(options, true, spun));
   }
 
   private serialReceive<R>(task: () => Promise<R>): Promise<R> {
+    this.recvPending++;
     const run = this.recvChain.then(task);
-    this.recvChain = run.catch(() => undefined);
+    const settled = (): void => {
+      this.recvPending--;
+    };
+    // Registered before the caller's own reaction: the count drops before the caller resumes.
+    this.recvChain = run.then(settled, settled);
     return run;
   }
 
-  private async receiveBytes(options: WaitOptions, view: boolean): Promise<Uint8Array> {
-    const { signal, timeout } = options;
+  /**
+   * The synchronous part of a receive: checks, then a message if one is there or arrives while
+   * spinning; undefined when the caller must sleep. Throws what the receive must reject with.
+   */
+  private receiveNow(options: WaitOptions, view: boolean, spin: boolean): Uint8Array | undefined {
+    if (this.closedFlag) throw closedError();
+    const timeout = options.timeout;
     if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
       throw new IpcError(
         'ERR_INVALID_ARGUMENT',
         `timeout must be a non-negative number of ms, got ${String(timeout)}`,
       );
     }
+    throwIfAborted(options.signal);
     this.releaseHeld();
-    const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout;
+    return this.readOrSpin(view, spin && timeout !== 0);
+  }
+
+  /** A whole message if there is one, spinning (when `spin`) while records keep arriving. */
+  private readOrSpin(view: boolean, spin: boolean): Uint8Array | undefined {
     const ring = this.rx;
     for (;;) {
-      if (this.closedFlag) throw closedError();
-      throwIfAborted(signal);
       const closed = ring.gone('writer', false);
       const got = this.tryRead(view);
       if (got) return got;
-      const gone = closed ?? ring.gone('writer', true);
-      if (gone === 'closed') throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
-      if (gone === 'dead') throw new IpcError('ERR_PEER_GONE', 'the sending process died');
+      if (closed) throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
+      if (!spin || !this.recvSpin.enabled || !this.peerIsRemote(ring, 'writer')) return undefined;
+      const full = this.wokePeer;
+      this.wokePeer = false;
+      if (!this.recvSpin.spin(() => !ring.empty(), full)) return undefined;
+    }
+  }
+
+  /** A receive that may wait; `spun`: the caller just ran {@link receiveNow} (do not spin again at once). */
+  private async receiveBytes(options: WaitOptions, view: boolean, spun: boolean): Promise<Uint8Array> {
+    const { signal, timeout } = options;
+    let got = this.receiveNow(options, view, !spun);
+    const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout;
+    const ring = this.rx;
+    while (got === undefined) {
+      const gone = ring.gone('writer', this.probeDue('writer'));
+      if (gone !== undefined) {
+        // What the writer published before it closed or died is still delivered.
+        got = this.readOrSpin(view, false);
+        if (got) break;
+        if (gone === 'closed') throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
+        throw new IpcError('ERR_PEER_GONE', 'the sending process died');
+      }
       const left = deadline - Date.now();
       if (left <= 0) throw new IpcError('ERR_TIMEOUT', `timed out after ${String(timeout)} ms`);
-      if (this.spinMs > 0 && this.peerIsRemote(ring, 'writer') && this.spin(() => !ring.empty())) continue;
       const seen = Atomics.load(ring.h, W_POS);
       Atomics.store(ring.h, R_ASLEEP, 1);
-      if (ring.empty() && !this.closedFlag)
-        await sleep(ring.h, W_POS, seen, Math.min(left, SLEEP_SLICE_MS), signal);
+      let woken = true;
+      if (ring.empty() && !this.closedFlag) {
+        woken = (await sleep(ring.h, W_POS, seen, Math.min(left, SLEEP_SLICE_MS), signal)) !== 'timed-out';
+      }
       Atomics.store(ring.h, R_ASLEEP, 0);
+      if (this.closedFlag) throw closedError();
+      throwIfAborted(signal);
+      // Spin again only when woken by the writer (more may follow), never after an idle time-out.
+      got = this.readOrSpin(view, woken);
     }
+    return got;
+  }
+
+  private lastProbe = { reader: Number.NEGATIVE_INFINITY, writer: Number.NEGATIVE_INFINITY };
+
+  /**
+   * Whether to check the liveness of the peer on `side` in `/proc` now (a few system calls): only
+   * before sleeping, and at most once per {@link PROBE_EVERY_MS}, so that a busy channel never pays
+   * for it per message.
+   */
+  private probeDue(side: 'reader' | 'writer'): boolean {
+    const now = performance.now();
+    if (now - this.lastProbe[side] < PROBE_EVERY_MS) return false;
+    this.lastProbe[side] = now;
+    return true;
   }
 
   /** One whole message from the rx ring if there is one (assembling pieces as they come). */
   private tryRead(view: boolean): Uint8Array | undefined {
     const ring = this.rx;
+    if (this.batch.pending) return this.batch.next();
     for (;;) {
-      const rec = ring.peek();
-      if (!rec) return undefined;
-      const { offset, length, info, size } = rec;
+      if (!ring.peek()) return undefined;
+      const offset = ring.recOffset;
+      const length = ring.recLength;
+      const info = ring.recInfo;
+      const size = ring.recSize;
+      if (length < 0 || offset + length > ring.capacity)
+        throw new IpcError('ERR_DECODE', 'corrupt ring record');
       if (this.assembling === undefined) {
         if (info === length) {
           if (view) {
             this.held = size;
             return ring.data.subarray(offset, offset + length);
           }
-          const copy = new Uint8Array(length);
-          copy.set(ring.data.subarray(offset, offset + length));
-          this.release(size);
-          return copy;
+          const run = ring.wholeRun(BATCH_BYTES);
+          if (run === size - ring.recSkip) {
+            const copy = ring.data.slice(offset, offset + length);
+            this.release(size);
+            return copy;
+          }
+          // Several whole messages are waiting: copy them out at once (one allocation, one release).
+          this.batch.take(ring.data.slice(offset - RECORD_HEADER, offset - RECORD_HEADER + run));
+          this.release(ring.recSkip + run);
+          return this.batch.next();
         }
         if (info < length || info > 0x7fffffff) throw new IpcError('ERR_DECODE', 'corrupt ring record');
         this.assembling = { bytes: new Uint8Array(info), filled: 0 };
@@ -401,28 +506,6 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     return pid !== 0 && pid !== process.pid;
   }
 
-  private spinBudgetMs = Number.NaN;
-
-  /**
-   * Busy-polls `ready` for up to `spinMicros`; true when it became true. Adaptive: a spin that fails
-   * halves the next budget (down to 1/32), one that succeeds doubles it back — on a machine where the
-   * peer gets no core while we spin, spinning only steals its CPU.
-   */
-  private spin(ready: () => boolean): boolean {
-    if (Number.isNaN(this.spinBudgetMs)) this.spinBudgetMs = this.spinMs;
-    const end = performance.now() + this.spinBudgetMs;
-    do {
-      for (let i = 0; i < 64; i++) {
-        if (ready()) {
-          this.spinBudgetMs = Math.min(this.spinMs, this.spinBudgetMs * 2);
-          return true;
-        }
-      }
-    } while (performance.now() < end);
-    this.spinBudgetMs = Math.max(this.spinMs / 32, this.spinBudgetMs / 2);
-    return false;
-  }
-
   /**
    * Sends what was queued, tells the peer (its receiver drains, then ends; its sender gets
    * `ERR_PEER_GONE`), and closes the segment (the creator unlinks it). Idempotent.
@@ -433,7 +516,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   }
 
   private async shutdown(): Promise<void> {
-    await (this.sendChain ?? Promise.resolve());
+    await this.sendChain;
     this.closedFlag = true;
     this.pendingCommit?.done();
     this.releaseHeld();
@@ -458,20 +541,19 @@ async function sleep(
   seen: number,
   ms: number,
   signal: AbortSignal | undefined,
-): Promise<void> {
-  if (!signal) {
-    await futexWaitAsync(words, index, seen, ms);
-    return;
-  }
+): Promise<WaitResult> {
+  if (!signal) return futexWaitAsync(words, index, seen, ms);
   let onAbort!: () => void;
-  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  const aborted = new Promise<WaitResult>((resolve) => (onAbort = () => resolve('ok')));
   signal.addEventListener('abort', onAbort, { once: true });
+  let result: WaitResult;
   try {
-    await Promise.race([futexWaitAsync(words, index, seen, ms), aborted]);
+    result = await Promise.race([futexWaitAsync(words, index, seen, ms), aborted]);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
   if (signal.aborted) throw abortError(signal);
+  return result;
 }
 
 function closedError(): IpcError {
