@@ -3,6 +3,8 @@
  * the segment and the peer opens it by name. msgpack for W1/W2; raw bytes for W3 with one copy into
  * the ring and one copy out (like a pipe). A labelled zero-copy-receive variant reads each W3 message
  * in place (`recvView`, a view valid until the next receive): one copy in, none out.
+ * Each message is handed over by one call: `trySend` when the ring has room now (no promise to
+ * await), else `send`, which waits for room (backpressure).
  */
 import type { BenchCase, CaseContext, Link } from '../adapter.js';
 
@@ -30,10 +32,9 @@ function options(ctx: CaseContext): { codec: 'raw' | 'msgpack'; capacity: number
 }
 
 function link(channel: import('@ipc/shm').ShmChannel, mode: Mode): Link {
-  if (mode === 'copy') return channel;
   return {
-    send: (m) => channel.send(m),
-    recv: () => channel.recvView(),
+    send: (m) => (channel.trySend(m) ? undefined : channel.send(m)),
+    recv: mode === 'copy' ? () => channel.recv() : () => channel.recvView(),
     close: () => channel.close(),
   };
 }
