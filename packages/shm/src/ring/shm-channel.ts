@@ -41,6 +41,11 @@ export interface ShmChannelOptions<T = unknown> {
 const DEFAULT_CAPACITY = 1 << 20;
 /** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
 const SLEEP_SLICE_MS = 100;
+/**
+ * A receiver that keeps waiting doubles its sleeps up to this (ms): an idle receiver wakes up about
+ * once a second to check on its peer, and a peer that dies meanwhile is noticed within that.
+ */
+const MAX_SLEEP_SLICE_MS = 1000;
 /** Least time between two liveness checks of the peer (reads of `/proc`), in ms. */
 const PROBE_EVERY_MS = 20;
 /** Most bytes of small messages one receive copies out of the ring at once. */
@@ -404,6 +409,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     let got = this.receiveNow(options, view, !spun);
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout;
     const ring = this.rx;
+    let slice = SLEEP_SLICE_MS;
     while (got === undefined) {
       const gone = ring.gone('writer', this.probeDue('writer'));
       if (gone !== undefined) {
@@ -419,7 +425,8 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       Atomics.store(ring.h, R_ASLEEP, 1);
       let woken = true;
       if (ring.empty() && !this.closedFlag) {
-        woken = (await sleep(ring.h, W_POS, seen, Math.min(left, SLEEP_SLICE_MS), signal)) !== 'timed-out';
+        woken = (await sleep(ring.h, W_POS, seen, Math.min(left, slice), signal)) !== 'timed-out';
+        slice = woken ? SLEEP_SLICE_MS : Math.min(2 * slice, MAX_SLEEP_SLICE_MS);
       }
       Atomics.store(ring.h, R_ASLEEP, 0);
       if (this.closedFlag) throw closedError();
