@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import {
   compileValidator,
   IpcError,
+  LengthPrefixedDecoder,
   resolveCodec,
   resolveFraming,
   toIpcError,
@@ -13,7 +14,7 @@ import {
   type RecvOptions,
   type StreamChannelOptions,
 } from '@ipc/core';
-import { Inbox } from '@ipc/core/internal';
+import { Inbox, useDirectReads } from '@ipc/core/internal';
 
 /** Options of a FIFO {@link FifoReceiver}. */
 export interface FifoReceiverOptions<T> extends StreamChannelOptions<T> {
@@ -104,17 +105,25 @@ export class FifoReceiver<T> implements Receiver<T> {
     this.socket = socket;
     this.decoder = decoder;
     this.discarding = false;
-    socket.on('data', (chunk: Buffer) => {
+    const take = (read: () => Uint8Array[]): void => {
       if (this.discarding || this.socket !== socket) return;
       let frames: Uint8Array[];
       try {
-        frames = decoder.push(chunk);
+        frames = read();
       } catch (err) {
         this.sessionFailed(toIpcError(err, 'ERR_DECODE'));
         return;
       }
       for (let i = 0; i < frames.length; i++) this.deliver(frames[i] as Uint8Array);
-    });
+    };
+    socket.on('data', (chunk: Buffer) => take(() => decoder.push(chunk)));
+    if (decoder instanceof LengthPrefixedDecoder) {
+      // Big messages are read straight into their own buffer (no joining of 64 KiB pieces).
+      useDirectReads(socket, {
+        buffer: () => decoder.readBuffer(),
+        callback: (n) => take(() => decoder.pushRead(n)),
+      });
+    }
     socket.on('end', () => {
       if (this.socket === socket) this.sessionEnded(decoder);
     });

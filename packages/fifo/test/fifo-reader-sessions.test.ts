@@ -70,6 +70,29 @@ describe('a FIFO reader across writers', () => {
     dir.remove();
   });
 
+  it('recovers from a writer that left in the middle of a big frame, then reads a big one whole', async () => {
+    const dir = dirs.make();
+    await using fifo = await createFifo(dir.fifo('f'));
+    const rx = await openFifo<Uint8Array>(fifo.path, 'r', { codec: 'raw', persistent: true });
+    // A 1 MiB frame header and 300 KiB of its payload (read straight into the frame's buffer), then
+    // the writer exits.
+    await sh('sh', [
+      '-c',
+      '{ printf "\\000\\020\\000\\000"; head -c 307200 /dev/zero; } > "$1"',
+      'sh',
+      fifo.path,
+    ]);
+    await expect(rx.recv()).rejects.toMatchObject({ code: 'ERR_PEER_GONE' });
+    const big = Buffer.alloc(2 * 1024 * 1024 + 3);
+    for (let i = 0; i < big.length; i += 4093) big[i] = (i / 4093) & 0xff;
+    const tx = await openFifo(fifo.path, 'w', { codec: 'raw', exclusive: true });
+    await tx.send(big);
+    await tx.close();
+    expect(Buffer.from(await rx.recv()).equals(big)).toBe(true);
+    await rx.close();
+    dir.remove();
+  });
+
   it('ends with ERR_FRAME_TOO_LARGE for a frame over maxFrameBytes', async () => {
     const dir = dirs.make();
     await using fifo = await createFifo(dir.fifo('f'));
