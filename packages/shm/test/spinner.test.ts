@@ -1,9 +1,32 @@
 import { describe, expect, it } from '@jest/globals';
 import { Spinner } from '../src/ring/spinner.js';
 
+/** A clock that advances 1 µs each time it is read, and by hand. */
+function fakeClock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 0;
+  return {
+    now: () => (t += 0.001),
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+/** A condition that never holds and counts how often it was polled. */
+function never(): { ready: () => boolean; calls: () => number } {
+  let n = 0;
+  return {
+    ready: () => {
+      n++;
+      return false;
+    },
+    calls: () => n,
+  };
+}
+
 describe('Spinner (the spin phase of ShmChannel)', () => {
   it('returns true as soon as the condition holds, false after its budget', () => {
-    const spinner = new Spinner(50);
+    const spinner = new Spinner(50, fakeClock().now);
     let calls = 0;
     expect(spinner.spin(() => ++calls === 3)).toBe(true);
     expect(calls).toBe(3);
@@ -11,36 +34,48 @@ describe('Spinner (the spin phase of ShmChannel)', () => {
     expect(new Spinner(0).enabled).toBe(false);
   });
 
-  it('after a failed spin right after waking the peer, spins only one such time in 8 until one pays', () => {
-    const spinner = new Spinner(20);
-    let calls = 0;
-    const never = (): boolean => {
-      calls++;
-      return false;
+  it('shrinks its budget only for what comes long after a failed spin, and retries the full one', () => {
+    const clock = fakeClock();
+    const spinner = new Spinner(64, clock.now);
+    const polls: number[] = [];
+    const missBy = (ms: number): number => {
+      const cond = never();
+      spinner.spin(cond.ready);
+      clock.advance(ms);
+      spinner.arrived();
+      return cond.calls();
     };
-    expect(spinner.spin(never, true)).toBe(false); // spun, failed: stop spinning after wake-ups
-    expect(calls).toBeGreaterThan(0);
-    const polled: boolean[] = [];
-    for (let i = 0; i < 16; i++) {
-      calls = 0;
-      spinner.spin(never, true);
-      polled.push(calls > 0);
-    }
-    expect(polled.filter(Boolean)).toHaveLength(2);
-    expect(polled.indexOf(true)).toBe(7);
-    // One that pays turns spinning after wake-ups back on.
-    let next = 0;
-    while (!spinner.spin(() => true, true)) next++;
-    expect(next).toBeLessThan(8);
-    calls = 0;
-    spinner.spin(never, true);
-    expect(calls).toBeGreaterThan(0);
+    const full = missBy(0.1); // came soon after: the budget stays full
+    expect(missBy(5)).toBe(full); // came late: the next budget is halved
+    for (let i = 0; i < 15; i++) polls.push(missBy(5));
+    expect(polls[0]).toBeLessThan(full);
+    expect(polls[13]).toBeLessThan(polls[0] ?? 0);
+    expect(polls[14]).toBe(full); // the 16th in a row: the full budget again
+    expect(missBy(0.1)).toBeLessThan(full); // a late retry does not restore it...
+    expect(missBy(0.1)).toBe(full); // ...a quick arrival does
   });
 
-  it('still spins with failures that do not follow a wake-up', () => {
-    const spinner = new Spinner(20);
-    for (let i = 0; i < 40; i++) spinner.spin(() => false);
-    let calls = 0;
-    expect(spinner.spin(() => ++calls > 1)).toBe(true);
+  it('after waking the peer spins longer, and sleeps at once only for a peer that answers slowly', () => {
+    const clock = fakeClock();
+    const spinner = new Spinner(10, clock.now);
+    const regular = never();
+    spinner.spin(regular.ready);
+    const afterWake = never();
+    expect(spinner.spin(afterWake.ready, true)).toBe(false);
+    expect(afterWake.calls()).toBeGreaterThan(3 * regular.calls());
+    // Four answers in a row later than 1 ms: waking the peer is followed by sleeping at once.
+    for (let i = 0; i < 4; i++) {
+      spinner.spin(() => false, true);
+      clock.advance(5);
+      spinner.arrived();
+    }
+    const skipped = never();
+    expect(spinner.spin(skipped.ready, true)).toBe(false);
+    expect(skipped.calls()).toBe(0);
+    // A quick answer turns the spin after a wake-up back on.
+    spinner.arrived();
+    const again = never();
+    spinner.spin(again.ready, true);
+    expect(again.calls()).toBeGreaterThan(0);
   });
 });

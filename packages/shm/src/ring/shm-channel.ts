@@ -30,8 +30,9 @@ export interface ShmChannelOptions<T = unknown> {
    * Microseconds a receiver (or a sender facing a full ring) busy-polls the ring before it sleeps on
    * the futex, when the peer is another process (default 50; 0 never spins). Spinning trades CPU for
    * latency: a round trip takes ~3 µs while it catches the reply, ~15–100 µs after sleeping. The
-   * budget adapts: failed spins shrink it (to 1/32), successful ones grow it back; right after waking
-   * a sleeping peer, the receiver mostly sleeps at once (the peer needs a core to wake up).
+   * budget adapts: failed spins shrink it (to 1/32), successful ones grow it back; a receive right
+   * after waking a sleeping peer spins 4 times longer (the peer's wake-up takes that long), unless
+   * that peer has been answering slowly (over 1 ms).
    */
   spinMicros?: number | undefined;
   /** Largest message `send` accepts, in bytes (default 64 MiB); bigger ones fail with `ERR_FRAME_TOO_LARGE`. */
@@ -287,11 +288,15 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   /** Waits until the tx ring has room for a record of `length` bytes; returns its payload offset. */
   private async reserveRecord(length: number, signal: AbortSignal | undefined): Promise<number> {
     const ring = this.tx;
+    let slept = false;
     for (;;) {
       throwIfAborted(signal);
       this.checkReader(false);
       const at = ring.reserve(length);
-      if (at >= 0) return at;
+      if (at >= 0) {
+        if (slept) this.sendSpin.arrived();
+        return at;
+      }
       if (
         this.sendSpin.enabled &&
         this.peerIsRemote(ring, 'reader') &&
@@ -303,6 +308,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       Atomics.store(ring.h, W_ASLEEP, 1);
       if (ring.reserve(length) < 0) await sleep(ring.h, R_POS, seen, SLEEP_SLICE_MS, signal);
       Atomics.store(ring.h, W_ASLEEP, 0);
+      slept = true;
     }
   }
 
@@ -434,6 +440,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       // Spin again only when woken by the writer (more may follow), never after an idle time-out.
       got = this.readOrSpin(view, woken);
     }
+    this.recvSpin.arrived();
     return got;
   }
 

@@ -1,32 +1,44 @@
-/** Failed spins in a row after which one spin gets the whole budget again, to see if it now pays. */
+/** Shrinkings in a row after which one spin gets the whole budget again, to see if it now pays. */
 const RETRY_FULL_EVERY = 16;
-/** After waking the peer, spin only one time in this many (with the full budget). */
-const SPIN_AFTER_WAKE_EVERY = 8;
 /** How far failures shrink the budget: to this fraction of the full one. */
 const MIN_FRACTION = 1 / 32;
+/** A spin right after waking the peer lasts this many times the full budget (it waits out the wake-up). */
+const AFTER_WAKE_FACTOR = 4;
+/** What comes later than this (ms) after the spin began is slow: spinning for it did not pay. */
+const SLOW_ANSWER_MS = 1;
+/** After this many slow answers in a row, waking the peer is followed by sleeping at once. */
+const SLOW_ANSWERS_TO_SLEEP = 4;
 
 /**
- * A busy-wait with an adaptive budget, for the spin phase of spin-then-sleep. A spin that fails halves
- * the next budget (down to 1/32 of the full one), one that succeeds doubles it: on a machine where the
- * peer gets no core while we spin, spinning only steals its CPU.
+ * A busy-wait with an adaptive budget, for the spin phase of spin-then-sleep. When what the caller
+ * waits for comes only long after a failed spin (over 1 ms: an idle or slow peer), spinning only
+ * burns CPU (and on a busy machine steals the peer's), so the next budget is halved, down to 1/32
+ * of the full one; a spin that succeeds doubles it. A spin that failed but whose message came soon
+ * after (the peer was briefly off its core) leaves the full budget: on a loaded machine, a shrunk
+ * budget would miss every quick answer and keep both peers sleeping. Every 16th shrinking in a row,
+ * a spin uses the full budget again, to see if it now pays.
  *
- * A budget shrunk below the peer's response time could never succeed again, so every 16th failed spin
- * in a row uses the full budget. When the caller has just woken the peer, the answer comes only after
- * the peer's wake-up, which needs a core: with a core free, spinning the full budget catches it (and
- * two peers that both sleep, each waking the other, get back to spinning); on a busy machine it only
- * takes the core the peer needs. So a spin right after a wake-up uses the full budget (its failure
- * is not counted) as long as the last such spin succeeded; once one failed, only one in 8 does, to
- * see whether it pays again.
+ * Right after the caller woke the peer, the answer comes only after the peer's wake-up, which on a
+ * virtual machine with an idle core can take 20–200 µs: then the spin lasts 4 times the full budget,
+ * for sleeping instead would make the peer wake the caller in turn, and two peers that keep waking
+ * each other never get back to spinning. Only a peer that answers slowly (4 answers in a row later
+ * than 1 ms) is not waited for that way, until it answers quickly again.
+ *
+ * The caller reports with {@link Spinner.arrived} when it got what it waited for after sleeping.
  */
 export class Spinner {
   private readonly fullMs: number;
   private budgetMs: number;
   private failures = 0;
-  private wakes = 0;
-  private spinAfterWakePays = true;
+  private slowAnswers = 0;
+  private wokeAt = Number.NaN;
+  private missedAt = Number.NaN;
 
-  /** `maxMicros`: the full budget (0: never spin). */
-  constructor(maxMicros: number) {
+  /** `maxMicros`: the full budget (0: never spin); `now`: the clock, in ms. */
+  constructor(
+    maxMicros: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.fullMs = maxMicros / 1000;
     this.budgetMs = this.fullMs;
   }
@@ -38,36 +50,56 @@ export class Spinner {
 
   /**
    * Busy-polls `ready` for up to the current budget; true as soon as it returns true. `wokePeer`: the
-   * caller has just woken the peer it waits for (see the class doc).
+   * caller has just woken the peer whose answer it waits for (see the class doc).
    */
   spin(ready: () => boolean, wokePeer = false): boolean {
     if (wokePeer) {
-      if (!this.spinAfterWakePays && ++this.wakes % SPIN_AFTER_WAKE_EVERY !== 0) return false;
-      this.spinAfterWakePays = this.poll(ready, this.fullMs);
-      if (this.spinAfterWakePays) {
-        // The peer answers fast: the regular budget can be full again too.
-        this.failures = 0;
-        this.budgetMs = this.fullMs;
-      }
-      return this.spinAfterWakePays;
+      this.wokeAt = this.now();
+      if (this.slowAnswers >= SLOW_ANSWERS_TO_SLEEP) return false;
+      if (!this.poll(ready, this.fullMs * AFTER_WAKE_FACTOR)) return false;
+      // The peer answers fast: the regular budget can be full again too.
+      this.wokeAt = Number.NaN;
+      this.slowAnswers = 0;
+      this.failures = 0;
+      this.budgetMs = this.fullMs;
+      return true;
     }
     const retry = this.failures % RETRY_FULL_EVERY === RETRY_FULL_EVERY - 1;
     const budget = retry ? this.fullMs : this.budgetMs;
+    const start = this.now();
     if (this.poll(ready, budget)) {
       this.failures = 0;
       this.budgetMs = Math.min(this.fullMs, budget * 2);
       return true;
     }
-    this.failures++;
-    this.budgetMs = Math.max(this.fullMs * MIN_FRACTION, this.budgetMs / 2);
+    this.missedAt = start;
     return false;
   }
 
+  /** The caller got what it waited for after sleeping: how long it took counts (see the class doc). */
+  arrived(): void {
+    const now = this.now();
+    if (!Number.isNaN(this.wokeAt)) {
+      this.slowAnswers = now - this.wokeAt > SLOW_ANSWER_MS ? this.slowAnswers + 1 : 0;
+      this.wokeAt = Number.NaN;
+    }
+    if (!Number.isNaN(this.missedAt)) {
+      if (now - this.missedAt > SLOW_ANSWER_MS) {
+        this.failures++;
+        this.budgetMs = Math.max(this.fullMs * MIN_FRACTION, this.budgetMs / 2);
+      } else {
+        this.failures = 0;
+        this.budgetMs = this.fullMs;
+      }
+      this.missedAt = Number.NaN;
+    }
+  }
+
   private poll(ready: () => boolean, budgetMs: number): boolean {
-    const end = performance.now() + budgetMs;
+    const end = this.now() + budgetMs;
     do {
       for (let i = 0; i < 32; i++) if (ready()) return true;
-    } while (performance.now() < end);
+    } while (this.now() < end);
     return false;
   }
 }
