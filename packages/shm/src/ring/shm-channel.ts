@@ -330,7 +330,11 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
 
   // ---------------------------------------------------------------- receiving
 
-  /** Receives the next message (copied out of the ring). See `Receiver.recv` in `@ipc/core`. */
+  /**
+   * Receives the next message (copied out of the ring). See `Receiver.recv` in `@ipc/core`. Small
+   * messages waiting together are copied out in one piece, so with the `raw` codec a message may be a
+   * view into a larger buffer (as with the stream transports): it is yours, but mind `byteOffset`.
+   */
   recv(options: RecvOptions = {}): Promise<In> {
     const spun = this.recvPending === 0;
     if (spun) {
