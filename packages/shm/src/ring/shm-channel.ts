@@ -407,9 +407,9 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       if (got) return got;
       if (closed) throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
       if (!spin || !this.recvSpin.enabled || !this.peerIsRemote(ring, 'writer')) return undefined;
-      const full = this.wokePeer;
+      const woke = this.wokePeer;
       this.wokePeer = false;
-      if (!this.recvSpin.spin(() => !ring.empty(), full)) return undefined;
+      if (!this.recvSpin.spin(() => !ring.empty(), woke)) return undefined;
     }
   }
 
