@@ -1,5 +1,6 @@
 import { futexWake, type OwnerIds } from '@ipc/shm';
 import {
+  E_CLAIMS,
   E_OWNER,
   E_RECEIVERS,
   E_SENDERS,
@@ -9,6 +10,7 @@ import {
   TABLE_I32,
   W_JOIN,
   W_NOT_EMPTY,
+  W_ORPHANED_CLAIMS,
   W_RECEIVERS_OPEN,
   W_SENDER_DIED,
   W_SENDERS_OPEN,
@@ -41,6 +43,7 @@ export class ProcessTable {
     Atomics.store(this.i32, at + E_SENDERS, 0);
     Atomics.store(this.i32, at + E_RECEIVERS, 0);
     Atomics.store(this.i32, at + E_UNFINISHED, 0);
+    Atomics.store(this.i32, at + E_CLAIMS, 0);
     Atomics.store(this.i32, at + E_OWNER, this.ids.selfId);
   }
 
@@ -65,6 +68,21 @@ export class ProcessTable {
   /** Counts one message got by this process and not yet `taskDone()`'d. */
   addUnfinished(): void {
     Atomics.add(this.i32, this.#entry + E_UNFINISHED, 1);
+  }
+
+  /** Adds `delta` to the records this process claimed and has not returned (see `S_CLAIMED`). */
+  addClaims(delta: number): void {
+    Atomics.add(this.i32, this.#entry + E_CLAIMS, delta);
+  }
+
+  /** Records claimed and not returned, by every process in the table (dead ones until swept). */
+  claims(): number {
+    let sum = 0;
+    for (let e = 0; e < TABLE_ENTRIES; e++) {
+      const at = TABLE_I32 + e * ENTRY_WORDS;
+      if (Atomics.load(this.i32, at + E_OWNER) !== 0) sum += Atomics.load(this.i32, at + E_CLAIMS);
+    }
+    return sum;
   }
 
   /** Marks one task done: this process's count first, else any process's. False when none is unfinished. */
@@ -128,6 +146,9 @@ export class ProcessTable {
     const senders = Atomics.exchange(this.i32, at + E_SENDERS, 0);
     const receivers = Atomics.exchange(this.i32, at + E_RECEIVERS, 0);
     Atomics.exchange(this.i32, at + E_UNFINISHED, 0);
+    const claims = Atomics.exchange(this.i32, at + E_CLAIMS, 0);
+    // A dead process's claims are still in the ring until a recovery puts them back: keep watching.
+    if (died && claims > 0) Atomics.add(this.i32, W_ORPHANED_CLAIMS, claims);
     if (senders !== 0) {
       if (died) Atomics.store(this.i32, W_SENDER_DIED, 1);
       Atomics.sub(this.i32, W_SENDERS_OPEN, senders);

@@ -5,8 +5,10 @@
  *
  * ```
  * [0, 1024)      header words (below)
- * [1024, 5120)   process table: 256 entries of 4 int32 (owner id, open senders, open receivers, unfinished tasks)
- * [8192, …)      the ring: `capacity` bytes (a power of two) of records
+ * [1024, 17408)  process table: 256 entries of 16 int32, one cache line each (owner id, open senders,
+ *                open receivers, unfinished tasks; the rest unused): a consumer counting its tasks
+ *                does not steal the line another consumer counts on
+ * [20480, …)     the ring: `capacity` bytes (a power of two) of records
  * ```
  *
  * A record starts at a multiple of {@link RECORD_ALIGN} and is `[int32 state][int32 owner][int32 payload
@@ -17,7 +19,7 @@
 /** `'IPCQ'`: the header's first word once the queue is ready. */
 export const MAGIC = 0x51435049;
 /** The layout's version. */
-export const VERSION = 1;
+export const VERSION = 2;
 
 // Header words (int32 index).
 export const W_MAGIC = 0;
@@ -35,33 +37,41 @@ export const W_TAIL_LOCK = 16;
 export const W_TAIL = 17;
 export const W_RECLAIM = 18;
 export const W_COUNT = 19;
-export const W_TAIL_LOCK_WAITERS = 20;
+/** Set by a process about to sleep on the tail lock (see `RobustLock`). */
+export const W_TAIL_LOCK_ARMED = 20;
 // Consumer side (line 2).
 export const W_HEAD_LOCK = 32;
 export const W_HEAD = 33;
 export const W_REQUEUED = 34;
 export const W_IN_FLIGHT = 35;
-export const W_HEAD_LOCK_WAITERS = 36;
+/** Set by a process about to sleep on the head lock. */
+export const W_HEAD_LOCK_ARMED = 36;
 export const W_TAKES = 37;
+/** Claims (see {@link S_CLAIMED}) whose process died before they were recovered: a hint that waiting calls must check. */
+export const W_ORPHANED_CLAIMS = 38;
 // Wake-ups (lines 3, 4, 5).
 export const W_NOT_EMPTY = 48;
-export const W_CONSUMERS_WAITING = 49;
+/** Set by a consumer about to sleep on {@link W_NOT_EMPTY}; whoever makes a message available and clears it wakes the sleepers. */
+export const W_CONSUMERS_ARMED = 49;
 export const W_NOT_FULL = 64;
-export const W_PRODUCERS_WAITING = 65;
+/** Set by a producer about to sleep on {@link W_NOT_FULL}; whoever frees a record and clears it wakes the sleepers. */
+export const W_PRODUCERS_ARMED = 65;
 export const W_JOIN = 80;
 export const W_JOIN_WAITERS = 81;
 
 /** The process table: where it starts (int32 index), entries, words per entry. */
 export const TABLE_I32 = 1024 / 4;
 export const TABLE_ENTRIES = 256;
-export const ENTRY_WORDS = 4;
+export const ENTRY_WORDS = 16;
 export const E_OWNER = 0;
 export const E_SENDERS = 1;
 export const E_RECEIVERS = 2;
 export const E_UNFINISHED = 3;
+/** Records this process claimed and has not returned, released or converted yet. */
+export const E_CLAIMS = 4;
 
 /** Where the ring starts, in bytes. */
-export const RING_OFFSET = 8192;
+export const RING_OFFSET = 20480;
 
 /** A record's header bytes, and the alignment of records (so that a header always fits before the end). */
 export const RECORD_HEADER = 24;
@@ -85,6 +95,18 @@ export const S_TAKEN = 3; // a plain get is copying it out (at-most-once)
 export const S_IN_FLIGHT = 4; // delivered with ack: waits for ack, or redelivery
 export const S_DONE = 5; // consumed (or abandoned): space to reclaim
 export const S_PAD = 6; // filler up to the end of the ring
+/**
+ * Taken from the head by a consumer, with the message it returns now, into its local buffer: not
+ * delivered yet. The next `get`s of that consumer return it (then it is done); if the consumer
+ * closes first it goes back (ready, redelivered first); if it dies, the recovery puts it back.
+ */
+export const S_CLAIMED = 7;
+
+/**
+ * What a process about to sleep on a wake-up counter stores in its arming flag: the counter value it
+ * read, made non-zero, so that a notifier clears the flag only if nobody armed again since it read it.
+ */
+export const armToken = (seen: number): number => seen | 0x80000000;
 
 /** The state in a state word. */
 export const stateOf = (word: number): number => word & 0xf;

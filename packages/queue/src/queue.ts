@@ -10,7 +10,8 @@ import { futexWaitAsync, futexWake } from '@ipc/shm';
 import type { Delivery, GetOptions, PutOptions, QueueOptions } from './queue-options.js';
 import { ProcessTable } from './process-table.js';
 import {
-  W_CONSUMERS_WAITING,
+  armToken,
+  W_CONSUMERS_ARMED,
   W_HAD_RECEIVER,
   W_HAD_SENDER,
   W_HEAD,
@@ -19,7 +20,8 @@ import {
   W_JOIN_WAITERS,
   W_NOT_EMPTY,
   W_NOT_FULL,
-  W_PRODUCERS_WAITING,
+  W_ORPHANED_CLAIMS,
+  W_PRODUCERS_ARMED,
   W_RECEIVERS_OPEN,
   W_REQUEUED,
   W_SENDER_DIED,
@@ -37,6 +39,8 @@ import { QueueSender } from './queue-sender.js';
 export const LIVENESS_MS = 100;
 const DEFAULT_SPIN_MICROS = 20;
 const DEFAULT_VISIBILITY_MS = 30_000;
+/** How long a handle may hold claimed records without handing one out before they go back, in ms. */
+const CLAIM_IDLE_MS = 10;
 const RESOLVED = Promise.resolve();
 
 /** This process's users of each segment (by device:inode), sharing one process-table entry. */
@@ -85,6 +89,7 @@ export class Queue<T = unknown> implements Receiver<T> {
   #closing: Promise<void> | undefined;
   #pendingPuts = 0;
   #putTail: Promise<void> = RESOLVED;
+  #claimTimer: NodeJS.Timeout | undefined;
 
   /** @internal Use {@link createQueue} or {@link openQueue}. */
   constructor(segment: QueueSegment, options: QueueOptions<T>) {
@@ -116,7 +121,13 @@ export class Queue<T = unknown> implements Receiver<T> {
     user.refs++;
     user.table.enter();
     this.#table = user.table;
-    this.#ring = new QueueRing(segment.shm.buffer, segment.ids, () => this.#table.addUnfinished());
+    const table = user.table;
+    this.#ring = new QueueRing(
+      segment.shm.buffer,
+      segment.ids,
+      () => table.addUnfinished(),
+      (delta) => table.addClaims(delta),
+    );
   }
 
   /** Bytes of the ring (a power of two). */
@@ -137,13 +148,13 @@ export class Queue<T = unknown> implements Receiver<T> {
   /** Messages waiting for a consumer now (those being written included). Like Python's `qsize()`: a snapshot. */
   get size(): number {
     this.#checkOpen();
-    return this.#ring.waiting();
+    return this.#ring.waiting() + Math.max(0, this.#table.claims());
   }
 
   /** Whether no message is waiting now (a snapshot). */
   get empty(): boolean {
     this.#checkOpen();
-    return !this.#ring.hasWork();
+    return !this.#ring.hasWork() && this.#table.claims() <= 0;
   }
 
   /** Whether a put of a small message would wait now (a snapshot). */
@@ -223,18 +234,17 @@ export class Queue<T = unknown> implements Receiver<T> {
         while (performance.now() < until && this.#ring.full());
         continue;
       }
-      Atomics.add(i32, W_PRODUCERS_WAITING, 1);
-      let slept: string;
-      try {
-        const seen = Atomics.load(i32, W_NOT_FULL);
-        if (this.#ring.put(bytes) === 'ok') return;
-        const now = Date.now();
-        if (deadline !== undefined && now >= deadline) throw timedOut(options.timeout);
-        const ms = deadline === undefined ? LIVENESS_MS : Math.min(LIVENESS_MS, deadline - now);
-        slept = await this.#sleep(W_NOT_FULL, seen, ms, signal);
-      } finally {
-        Atomics.sub(i32, W_PRODUCERS_WAITING, 1);
-      }
+      // Read the counter, then arm, then look again: a consumer that frees room after the look sees
+      // the flag and bumps the counter (a notifier clears only the arming it saw, after waking).
+      const seen = Atomics.load(i32, W_NOT_FULL);
+      Atomics.store(i32, W_PRODUCERS_ARMED, armToken(seen));
+      const again = this.#ring.put(bytes);
+      if (again === 'ok') return;
+      if (again === 'locked') continue;
+      const now = Date.now();
+      if (deadline !== undefined && now >= deadline) throw timedOut(options.timeout);
+      const ms = deadline === undefined ? LIVENESS_MS : Math.min(LIVENESS_MS, deadline - now);
+      const slept = await this.#sleep(W_NOT_FULL, seen, ms, signal);
       if (slept === 'timed-out') {
         // Room may be held by a dead consumer (a take it never finished, a delivery never acked).
         if (this.#ring.stuckAtReclaim()) this.#ring.recover();
@@ -263,7 +273,10 @@ export class Queue<T = unknown> implements Receiver<T> {
       deadline = checkWait(options);
       visibility = this.#visibilityOf(options);
       const r = this.#ring.take(visibility);
-      if (r.kind === 'message') return Promise.resolve(this.#deliver(r, visibility));
+      if (r.kind === 'message') {
+        if (this.#ring.claimed > 0) this.#watchClaims();
+        return Promise.resolve(this.#deliver(r, visibility));
+      }
     } catch (err) {
       return Promise.reject(err);
     }
@@ -274,7 +287,9 @@ export class Queue<T = unknown> implements Receiver<T> {
   tryGet(): T | undefined {
     this.#checkOpen();
     const r = this.#ring.take(undefined);
-    return r.kind === 'message' ? (this.#deliver(r, undefined) as T) : undefined;
+    if (r.kind !== 'message') return undefined;
+    if (this.#ring.claimed > 0) this.#watchClaims();
+    return this.#deliver(r, undefined) as T;
   }
 
   /** Same as {@link get} without `ack`: the {@link Receiver} contract. */
@@ -360,7 +375,10 @@ export class Queue<T = unknown> implements Receiver<T> {
         await ring.headLock.acquire(check);
         r = ring.takeLocked(visibility);
       }
-      if (r.kind === 'message') return this.#deliver(r, visibility);
+      if (r.kind === 'message') {
+        if (ring.claimed > 0) this.#watchClaims();
+        return this.#deliver(r, visibility);
+      }
       if (ended) throw ended;
       if (!spun && this.#spinMs > 0) {
         spun = true;
@@ -368,21 +386,21 @@ export class Queue<T = unknown> implements Receiver<T> {
         while (performance.now() < until && !ring.hasWork());
         continue;
       }
-      Atomics.add(i32, W_CONSUMERS_WAITING, 1);
-      let slept: string;
-      try {
-        const seen = Atomics.load(i32, W_NOT_EMPTY);
-        const again = ring.take(visibility);
-        if (again.kind === 'message') return this.#deliver(again, visibility);
-        const now = Date.now();
-        if (deadline !== undefined && now >= deadline) throw timedOut(options.timeout);
-        const watch = this.#needsWatch(again);
-        const limit = deadline === undefined ? undefined : deadline - now;
-        const ms = watch ? Math.min(LIVENESS_MS, limit ?? LIVENESS_MS) : limit;
-        slept = await this.#sleep(W_NOT_EMPTY, seen, ms, signal);
-      } finally {
-        Atomics.sub(i32, W_CONSUMERS_WAITING, 1);
+      // Read the counter, then arm, then look again (see #putSlow).
+      const seen = Atomics.load(i32, W_NOT_EMPTY);
+      Atomics.store(i32, W_CONSUMERS_ARMED, armToken(seen));
+      const again = ring.take(visibility);
+      if (again.kind === 'message') {
+        if (ring.claimed > 0) this.#watchClaims();
+        return this.#deliver(again, visibility);
       }
+      if (again.kind === 'locked') continue;
+      const now = Date.now();
+      if (deadline !== undefined && now >= deadline) throw timedOut(options.timeout);
+      const watch = this.#needsWatch(again);
+      const limit = deadline === undefined ? undefined : deadline - now;
+      const ms = watch ? Math.min(LIVENESS_MS, limit ?? LIVENESS_MS) : limit;
+      const slept = await this.#sleep(W_NOT_EMPTY, seen, ms, signal);
       if (slept === 'timed-out') this.#watch();
     }
   }
@@ -393,18 +411,60 @@ export class Queue<T = unknown> implements Receiver<T> {
     return (
       r.kind !== 'empty' ||
       Atomics.load(i32, W_IN_FLIGHT) > 0 ||
+      Atomics.load(i32, W_ORPHANED_CLAIMS) > 0 ||
+      this.#table.claims() > 0 ||
       (Atomics.load(i32, W_HAD_SENDER) !== 0 && Atomics.load(i32, W_SENDERS_OPEN) > 0)
     );
   }
 
-  /** Recovers what dead processes hold: a half-written head record, deliveries in flight, open senders. */
+  /**
+   * Recovers what dead processes hold: a half-written head record, deliveries in flight, records they
+   * claimed, open senders.
+   */
   #watch(): void {
+    const i32 = this.#i32;
     const head = this.#ring.headRecord();
     if (head?.state === S_WRITING && !this.#segment.ids.isAlive(head.owner)) {
       this.#ring.abandon(head.position, head.owner);
     }
-    if (Atomics.load(this.#i32, W_IN_FLIGHT) > 0) this.#ring.recover();
-    if (Atomics.load(this.#i32, W_HAD_SENDER) !== 0) this.#table.sweep();
+    if (Atomics.load(i32, W_HAD_SENDER) !== 0 || this.#table.claims() > 0) this.#table.sweep();
+    if (Atomics.load(i32, W_IN_FLIGHT) > 0 || Atomics.load(i32, W_ORPHANED_CLAIMS) > 0) this.#ring.recover();
+  }
+
+  /**
+   * While this handle holds claimed records (see `S_CLAIMED`), checks every {@link CLAIM_IDLE_MS} that
+   * its gets still take them; if not (the application stopped getting), puts them back for the other
+   * consumers. A loop of gets never lets the timer run before it has returned them all.
+   */
+  #watchClaims(): void {
+    if (this.#claimTimer !== undefined) return;
+    let seen = this.#ring.claimed;
+    const check = (): void => {
+      const left = this.#ring.claimed;
+      if (left === 0 || this.#closing !== undefined) {
+        this.#claimTimer = undefined;
+        return;
+      }
+      if (left !== seen) {
+        seen = left;
+        this.#claimTimer = setTimeout(check, CLAIM_IDLE_MS).unref();
+        return;
+      }
+      this.#claimTimer = undefined;
+      void this.#releaseClaims();
+    };
+    this.#claimTimer = setTimeout(check, CLAIM_IDLE_MS).unref();
+  }
+
+  async #releaseClaims(): Promise<void> {
+    if (this.#ring.claimed === 0) return;
+    const lock = this.#ring.headLock;
+    await lock.acquire(() => undefined);
+    try {
+      this.#ring.releaseClaimsLocked();
+    } finally {
+      lock.release();
+    }
   }
 
   // ---------------------------------------------------------------- join
@@ -464,7 +524,8 @@ export class Queue<T = unknown> implements Receiver<T> {
       Atomics.load(i32, W_HEAD) === Atomics.load(i32, W_TAIL) &&
       Atomics.load(i32, W_REQUEUED) <= 0 &&
       Atomics.load(i32, W_IN_FLIGHT) <= 0 &&
-      this.#table.unfinished() <= 0
+      this.#table.unfinished() <= 0 &&
+      this.#table.claims() <= 0
     );
   }
 
@@ -526,6 +587,9 @@ export class Queue<T = unknown> implements Receiver<T> {
 
   async #close(): Promise<void> {
     await Promise.allSettled([...this.#views].map((v) => v.close()));
+    if (this.#claimTimer !== undefined) clearTimeout(this.#claimTimer);
+    this.#claimTimer = undefined;
+    await this.#releaseClaims();
     const i32 = this.#i32;
     for (const word of [W_NOT_EMPTY, W_NOT_FULL, W_JOIN]) futexWake(i32, word);
     this.#ring.tailLock.wakeAll();

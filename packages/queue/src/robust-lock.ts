@@ -20,7 +20,7 @@ export class RobustLock {
   constructor(
     private readonly i32: Int32Array,
     private readonly word: number,
-    private readonly waitersWord: number,
+    private readonly armedWord: number,
     private readonly ids: OwnerIds,
     private readonly onSteal: () => void,
   ) {}
@@ -40,12 +40,8 @@ export class RobustLock {
         continue;
       }
       if (sleep > 0 && this.stealIfDead(holder)) return true;
-      Atomics.add(i32, this.waitersWord, 1);
-      try {
-        futexWaitSync(i32, word, holder, SLEEP_MS);
-      } finally {
-        Atomics.sub(i32, this.waitersWord, 1);
-      }
+      Atomics.store(i32, this.armedWord, holder);
+      futexWaitSync(i32, word, holder, SLEEP_MS);
       if (Atomics.compareExchange(i32, word, 0, me) === 0) return true;
     }
     return false;
@@ -59,20 +55,26 @@ export class RobustLock {
       aborted();
       const holder = Atomics.load(i32, word);
       if (holder !== 0 && this.stealIfDead(holder)) return;
-      Atomics.add(i32, this.waitersWord, 1);
-      try {
-        await futexWaitAsync(i32, word, holder, ASYNC_SLICE_MS);
-      } finally {
-        Atomics.sub(i32, this.waitersWord, 1);
-      }
+      Atomics.store(i32, this.armedWord, holder);
+      await futexWaitAsync(i32, word, holder, ASYNC_SLICE_MS);
       aborted();
     }
   }
 
-  /** Releases the lock and wakes one waiter if any. */
+  /**
+   * Releases the lock and wakes the waiters if one armed the flag (with the holder it saw) before
+   * sleeping: one wake-up per sleep, not one per release while a sleeper is still waking up. A waiter
+   * arms, then sleeps only while the word still holds that holder, so a release in between is seen;
+   * the flag is cleared after the wake-up and only if unchanged (a releaser killed half-way leaves it).
+   */
   release(): void {
-    Atomics.compareExchange(this.i32, this.word, this.ids.selfId, 0);
-    if (Atomics.load(this.i32, this.waitersWord) > 0) futexWake(this.i32, this.word, 1);
+    const { i32 } = this;
+    Atomics.compareExchange(i32, this.word, this.ids.selfId, 0);
+    const armed = Atomics.load(i32, this.armedWord);
+    if (armed !== 0) {
+      futexWake(i32, this.word);
+      Atomics.compareExchange(i32, this.armedWord, armed, 0);
+    }
   }
 
   /** Wakes every local waiter (used on abort and close). */
