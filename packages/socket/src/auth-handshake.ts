@@ -34,7 +34,11 @@ export interface AuthOptions {
 
 const CHALLENGE = Buffer.from('#CHALLENGE#');
 const WELCOME = Buffer.from('#WELCOME#');
-const FAILURE = Buffer.from('#FAILURE#');
+/**
+ * Python's verdict for a wrong digest. Sent in place of the challenge, followed by a reason, it is an
+ * @ipc server refusing the client before authenticating it (`allowUids`): `ERR_PERMISSION`.
+ */
+export const FAILURE = Buffer.from('#FAILURE#');
 /** Random bytes in a modern challenge (Python 3.12 `MESSAGE_LENGTH`). */
 const MESSAGE_LENGTH = 40;
 /** A legacy challenge's length, and a legacy response's length: both mean "HMAC-MD5, no prefix". */
@@ -123,6 +127,10 @@ async function answerChallenge(
   options: AuthOptions,
 ): Promise<AuthDigest> {
   const frame = await reader.read();
+  if (frame.subarray(0, FAILURE.length).equals(FAILURE)) {
+    const reason = frame.subarray(FAILURE.length).toString();
+    throw new IpcError('ERR_PERMISSION', reason || 'the server refused this connection');
+  }
   if (!frame.subarray(0, CHALLENGE.length).equals(CHALLENGE)) {
     throw new IpcError('ERR_AUTH', 'protocol error: expected an authentication challenge from the peer');
   }

@@ -5,6 +5,7 @@ import { nodePath, parseAddress, type AddressInput, type SocketAddress } from '.
 import { authenticate } from './auth-handshake.js';
 import { backoffDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './backoff.js';
 import type { CommonOptions } from './options.js';
+import { readPeerCredentials, withPeer } from './peer-credentials.js';
 import { settings } from './server.js';
 import { SocketChannel, type ChannelOwner, type ConnectionInfo } from './socket-channel.js';
 
@@ -28,7 +29,10 @@ export interface ConnectOptions<In = unknown> extends CommonOptions<In> {
 /**
  * Connects to a server and returns the connection as a {@link SocketChannel} (a `Channel` with
  * `request`). Rejects with `ERR_NOT_FOUND` (no socket file), `ERR_PEER_GONE` (refused),
- * `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_AUTH` (wrong authkey).
+ * `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_AUTH` (wrong authkey), `ERR_PERMISSION` (with an `authkey`: the
+ * server's `allowUids` refused this process; without one, that refusal arrives as the first
+ * `request`/`recv` failing with `ERR_PERMISSION`). The channel's `peer` is the server process's
+ * credentials for a Unix socket (see {@link SocketChannel.peer}).
  *
  * @example
  * ```ts
@@ -99,12 +103,15 @@ class Reconnector {
         if (signal.aborted) return;
         last = toIpcError(err, 'ERR_PEER_GONE');
         report(this.options, last, 'reconnect', this.channel.info);
+        if (last.code === 'ERR_PERMISSION') break; // refused by the server's policy: retrying cannot help
       }
     }
     this.channel.terminate(
-      new IpcError('ERR_PEER_GONE', `gave up reconnecting after ${this.policy.attempts} attempts`, {
-        cause: last,
-      }),
+      last?.code === 'ERR_PERMISSION'
+        ? last
+        : new IpcError('ERR_PEER_GONE', `gave up reconnecting after ${this.policy.attempts} attempts`, {
+            cause: last,
+          }),
     );
   }
 }
@@ -139,6 +146,7 @@ async function openLink(
     const s = await opened;
     s.on('error', () => undefined); // surfaced through the channel
     if (address.kind === 'tcp' || address.kind === 'tls') s.setNoDelay(true);
+    const peer = readPeerCredentials(s, address); // the server process, as it was at listen(2)
     let auth: ConnectionInfo['auth'];
     if (options.authkey !== undefined) {
       auth = await waitWith({ signal, timeout: options.timeout }, (resolve, reject) => {
@@ -154,7 +162,7 @@ async function openLink(
 
     return {
       link,
-      info: { address, remoteAddress: s.remoteAddress, remotePort: s.remotePort, peer: undefined, auth },
+      info: withPeer({ address, remoteAddress: s.remoteAddress, remotePort: s.remotePort, auth }, peer),
     };
   } catch (err) {
     socket?.destroy();

@@ -36,12 +36,12 @@ export type { ReconnectOptions } from './backoff.js';
 export { connect, type ConnectOptions } from './client.js';
 export type { CommonOptions, ErrorContext, ErrorHook, MessageOptions } from './options.js';
 export type { Envelope, RemoteErrorInfo } from './request-envelope.js';
+export type { PeerCredentials } from './peer-credentials.js';
 export { listen, SocketServer, type ListenOptions } from './server.js';
 export {
   SocketChannel,
   type ConnectionInfo,
   type ErrorPhase,
-  type PeerCredentials,
   type RequestContext,
   type RequestHandler,
   type RequestOptions,

@@ -8,6 +8,8 @@ import { IpcError, isIpcError } from '@ipc/core';
  * - `{ "$rpc": "res", "id": 7, "body": … }` — its reply
  * - `{ "$rpc": "err", "id": 7, "error": { "message": "…", "code": "…", "name": "…" } }` — its failure
  * - `{ "$rpc": "cancel", "id": 7 }` — the caller gave up (timeout, abort): the handler's `ctx.signal` fires
+ * - `{ "$rpc": "err", "id": 0, "error": { "code": "ERR_PERMISSION", … } }` — the server refuses the
+ *   whole connection (see `allowUids`) and closes it; request ids start at 1, so 0 is never a request's
  *
  * Any other message is an ordinary channel message.
  */
@@ -16,6 +18,9 @@ export type Envelope =
   | { $rpc: 'res'; id: number; body: unknown }
   | { $rpc: 'err'; id: number; error: RemoteErrorInfo }
   | { $rpc: 'cancel'; id: number };
+
+/** The id of an error envelope about the whole connection (a refusal), not about one request. */
+export const REFUSED_ID = 0;
 
 /** What a failed handler sends back. */
 export interface RemoteErrorInfo {
@@ -64,4 +69,15 @@ export function remoteError(info: RemoteErrorInfo): IpcError {
 /** Whether an error from a handler is the handler reacting to its own abort. */
 export function isAbortLike(err: unknown): boolean {
   return isIpcError(err, 'ERR_ABORTED') || (err instanceof Error && err.name === 'AbortError');
+}
+
+/**
+ * The error of a connection the peer refused as a whole (an error envelope with id {@link REFUSED_ID}):
+ * `ERR_PERMISSION` when the peer says so, else `ERR_REMOTE`; the remote details are its `cause`.
+ */
+export function refusedError(info: RemoteErrorInfo): IpcError {
+  const message = typeof info?.message === 'string' ? info.message : 'the peer refused the connection';
+  return new IpcError(info?.code === 'ERR_PERMISSION' ? 'ERR_PERMISSION' : 'ERR_REMOTE', message, {
+    cause: { ...info },
+  });
 }

@@ -17,6 +17,8 @@ import {
   DEFAULT_MAX_CONCURRENT_REQUESTS,
   type CommonOptions,
 } from './options.js';
+import { readPeerCredentials, withPeer } from './peer-credentials.js';
+import { refusal, tellRefused, uidPolicy } from './peer-policy.js';
 import {
   SocketChannel,
   type ChannelOwner,
@@ -45,6 +47,23 @@ export interface ListenOptions<In = unknown> extends CommonOptions<In> {
   backlog?: number | undefined;
   /** Cancels listening while it starts (`ERR_ABORTED`). */
   signal?: AbortSignal | undefined;
+  /**
+   * The user ids allowed to connect to a Unix socket (path or abstract), checked against the peer
+   * credentials (`SO_PEERCRED`) of each client when it connects, before anything else (before the
+   * `authkey` handshake). Another uid — or a client whose credentials cannot be read — is refused: the
+   * server reports it to `onError` (`ERR_PERMISSION`, `phase: 'auth'`, with uid, gid and pid), tells the
+   * client (an @ipc client gets `ERR_PERMISSION`: from `connect` with an `authkey`, else from its
+   * first `request`/`recv`) and closes the connection. An empty array refuses everyone.
+   *
+   * `listen` throws `ERR_INVALID_ARGUMENT` for a TCP/TLS address (no credentials there) and
+   * `ERR_UNSUPPORTED` where credentials cannot be read (not Linux, native addon missing), so the
+   * policy is never silently not enforced. Typical: `[process.getuid()]` (only this user), or
+   * `[0, process.getuid()]`. Abstract sockets have no file permissions: this is their access control.
+   * Default: unset (no uid check; the socket file's `socketMode` and `authkey` still apply).
+   *
+   * @see https://man7.org/linux/man-pages/man7/unix.7.html (`SO_PEERCRED`)
+   */
+  allowUids?: readonly number[] | undefined;
 }
 
 /**
@@ -84,6 +103,8 @@ export class SocketServer<Out = unknown, In = Out>
     /** The address the server listens on (with the real port when 0 was asked for). */
     public address: SocketAddress,
     private readonly options: ListenOptions<In>,
+    /** The uids `allowUids` lets in (validated by {@link listen}); undefined: no check. */
+    private readonly allowed: ReadonlySet<number> | undefined = undefined,
   ) {
     const event = address.kind === 'tls' ? 'secureConnection' : 'connection';
     server.on(event, (socket: Socket) => void this.serve(socket));
@@ -177,14 +198,25 @@ export class SocketServer<Out = unknown, In = Out>
       return;
     }
     if (this.address.kind === 'tcp' || this.address.kind === 'tls') socket.setNoDelay(true);
-    const idle = this.options.idleTimeout;
-    const info: ConnectionInfo = {
+    const peer = readPeerCredentials(socket, this.address); // once, now: the client may exit later
+    const fields = {
       address: this.address,
       remoteAddress: socket.remoteAddress,
       remotePort: socket.remotePort,
-      peer: undefined,
-      auth: undefined,
     };
+    const info = withPeer({ ...fields, auth: undefined }, peer);
+    if (this.allowed !== undefined) {
+      const refused = refusal(peer, this.allowed);
+      if (refused !== undefined) {
+        this.report(refused.forServer, 'auth', info);
+        // Counted against maxConnections (and closed by close()) while it lingers to read the reason.
+        this.handshaking.add(socket);
+        socket.once('close', () => this.handshaking.delete(socket));
+        tellRefused(socket, refused.forClient, this.options);
+        return;
+      }
+    }
+    const idle = this.options.idleTimeout;
     if (idle !== undefined && idle > 0) {
       socket.setTimeout(idle, () => {
         this.report(new IpcError('ERR_TIMEOUT', `closed a connection idle for ${idle} ms`), 'idle', info);
@@ -214,7 +246,7 @@ export class SocketServer<Out = unknown, In = Out>
 
     const channel = new SocketChannel<Out, In>(
       link,
-      { ...info, auth },
+      withPeer({ ...fields, auth }, peer),
       this.owner,
       settings(this.options),
       undefined,
@@ -279,6 +311,7 @@ export async function listen<Out = unknown, In = Out>(
 ): Promise<SocketServer<Out, In>> {
   throwIfAborted(options.signal);
   const parsed = parseAddress(address);
+  const allowed = uidPolicy(options.allowUids, parsed);
   let server: Server;
   if (parsed.kind === 'tls') {
     if (options.tls === undefined) {
@@ -309,7 +342,7 @@ export async function listen<Out = unknown, In = Out>(
       remover?.();
       throwIfAborted(options.signal);
     }
-    const result = new SocketServer<Out, In>(server, actual, options);
+    const result = new SocketServer<Out, In>(server, actual, options, allowed);
     if (remover) result.setSocketFileRemover(remover);
     return result;
   } finally {

@@ -12,21 +12,17 @@ import {
 import { Deque, Inbox } from '@ipc/core/internal';
 import type { SocketAddress } from './address.js';
 import type { AuthDigest } from './auth-handshake.js';
-import { errorEnvelope, isAbortLike, isEnvelope, remoteError, type Envelope } from './request-envelope.js';
-
-/**
- * Credentials of the process at the other end of a Unix socket (`SO_PEERCRED`). Node.js has no API
- * for them, and this package has no native addon, so {@link ConnectionInfo.peer} is always
- * `undefined` for now; the type is here so that adding them is not a breaking change.
- */
-export interface PeerCredentials {
-  /** User id. */
-  readonly uid: number;
-  /** Group id. */
-  readonly gid: number;
-  /** Process id. */
-  readonly pid: number;
-}
+import { peerOf, type PeerCredentials } from './peer-credentials.js';
+import {
+  errorEnvelope,
+  isAbortLike,
+  isEnvelope,
+  refusedError,
+  remoteError,
+  REFUSED_ID,
+  type Envelope,
+  type RemoteErrorInfo,
+} from './request-envelope.js';
 
 /** What is known about one connection. */
 export interface ConnectionInfo {
@@ -36,7 +32,11 @@ export interface ConnectionInfo {
   readonly remoteAddress: string | undefined;
   /** The remote port (TCP/TLS), undefined for Unix sockets. */
   readonly remotePort: number | undefined;
-  /** The peer's uid/gid/pid — always undefined: see {@link PeerCredentials}. */
+  /**
+   * The peer process's pid/uid/gid for a Unix socket (path or abstract), read once when the connection
+   * was made; `undefined` for TCP/TLS, and where they could not be read (then
+   * {@link SocketChannel.peer} throws the reason). See {@link PeerCredentials}.
+   */
   readonly peer: PeerCredentials | undefined;
   /** The digests of the authkey handshake (what this side sent, what it accepted), when one ran. */
   readonly auth: { readonly sent: AuthDigest; readonly received: AuthDigest } | undefined;
@@ -54,6 +54,11 @@ export interface RequestContext<Out = unknown, In = unknown> {
   readonly signal: AbortSignal;
   /** The connection the request came on (to send notifications, or to read its `info`). */
   readonly connection: SocketChannel<Out, In>;
+  /**
+   * The credentials of the process that sent the request, for a Unix socket; `undefined` for TCP/TLS.
+   * The same as `connection.peer`, and like it throws `ERR_UNSUPPORTED` where they cannot be read.
+   */
+  readonly peer: PeerCredentials | undefined;
 }
 
 /**
@@ -169,6 +174,27 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
   /** What is known about the current connection. */
   get info(): ConnectionInfo {
     return this.connectionInfo;
+  }
+
+  /**
+   * The credentials (pid, uid, gid) of the process at the other end of a Unix socket (path or
+   * abstract), read once when the connection was made (Linux `SO_PEERCRED`): on a server's
+   * connection, the client process; on a client, the server process. `undefined` for TCP and TLS.
+   *
+   * Throws `IpcError` `ERR_UNSUPPORTED` on a Unix socket where they cannot be read: not Linux, or the
+   * package's native addon was not built (see the README) — so a check like
+   * `connection.peer?.uid === 0` can never pass by accident.
+   *
+   * @example
+   * ```ts
+   * for await (const connection of server) {
+   *   const { pid, uid } = connection.peer!; // a unix:// server
+   *   console.log(`client pid ${pid} uid ${uid}`);
+   * }
+   * ```
+   */
+  get peer(): PeerCredentials | undefined {
+    return peerOf(this.connectionInfo);
   }
 
   /** Whether the channel is open and connected right now (a reconnecting client is not). */
@@ -318,6 +344,13 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     }
   }
 
+  /** The peer refused the whole connection (an error envelope with id 0): fail everything, no reconnect. */
+  private refused(info: RemoteErrorInfo): void {
+    const error = refusedError(info);
+    this.rejectPending(error);
+    this.terminate(error);
+  }
+
   private lose(error: IpcError | undefined): void {
     this.rejectPending(
       new IpcError('ERR_PEER_GONE', 'the connection was lost before the reply came', { cause: error }),
@@ -343,6 +376,10 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
           return;
         }
         case 'err': {
+          if (envelope.id === REFUSED_ID) {
+            this.refused(envelope.error);
+            return;
+          }
           const p = this.pending.get(envelope.id);
           if (p) {
             this.pending.delete(envelope.id);
@@ -375,10 +412,14 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     const controller = new AbortController();
     if (id !== undefined) this.running.set(id, controller);
     this.inflight++;
+    const connection = this as SocketChannel<any, any>;
     const ctx: RequestContext = {
       id,
       signal: controller.signal,
-      connection: this as SocketChannel<any, any>,
+      connection,
+      get peer() {
+        return connection.peer;
+      },
     };
     new Promise((resolve) => resolve(handler(body, ctx)))
       .then(

@@ -1,0 +1,74 @@
+// @ipc/socket native addon: the one system call Node.js does not expose for sockets,
+// getsockopt(SO_PEERCRED) — the pid, uid and gid of the process at the other end of a Unix socket,
+// as the kernel recorded them when the connection was made (connect(2) or listen(2)).
+// Pure Node-API: ABI-stable, one binary for every Node version from 20 on.
+#define _GNU_SOURCE
+#include <node_api.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+// Throws an Error carrying the errno number and the system call; TypeScript maps them to IpcError.
+static napi_value throw_errno(napi_env env, int err, const char* syscall) {
+  napi_value msg, error, num, sc;
+  char text[256];
+  snprintf(text, sizeof text, "%s: %s", syscall, strerror(err));
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
+  napi_create_error(env, NULL, msg, &error);
+  napi_create_int32(env, err, &num);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sc);
+  napi_set_named_property(env, error, "errno", num);
+  napi_set_named_property(env, error, "syscall", sc);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static int set_number(napi_env env, napi_value obj, const char* name, double value) {
+  napi_value v;
+  return napi_create_double(env, value, &v) == napi_ok &&
+         napi_set_named_property(env, obj, name, v) == napi_ok;
+}
+
+// peerCred(fd) -> { pid, uid, gid }. Throws an Error with errno/syscall: EBADF, ENOTSOCK (not a
+// socket), ENOSYS (no SO_PEERCRED on this OS), EINVAL (fd not an integer).
+static napi_value peer_cred_js(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
+    return throw_errno(env, EINVAL, "peerCred");
+  }
+#ifdef SO_PEERCRED
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    return throw_errno(env, errno, "getsockopt(SO_PEERCRED)");
+  }
+  if (len != sizeof cred) return throw_errno(env, EPROTO, "getsockopt(SO_PEERCRED)");
+  napi_value result;
+  if (napi_create_object(env, &result) != napi_ok ||
+      !set_number(env, result, "pid", (double)cred.pid) ||
+      !set_number(env, result, "uid", (double)cred.uid) ||
+      !set_number(env, result, "gid", (double)cred.gid)) {
+    napi_throw_error(env, "ERR_INTERNAL", "@ipc/socket: Node-API call failed in peerCred");
+    return NULL;
+  }
+  return result;
+#else
+  (void)fd;
+  return throw_errno(env, ENOSYS, "getsockopt(SO_PEERCRED)");
+#endif
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"peerCred", NULL, peer_cred_js, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

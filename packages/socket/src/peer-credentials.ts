@@ -1,0 +1,102 @@
+import type { Socket } from 'node:net';
+import { constants } from 'node:os';
+import { IpcError, toIpcError } from '@ipc/core';
+import type { SocketAddress } from './address.js';
+import { addon } from './load-addon.js';
+import type { ConnectionInfo } from './socket-channel.js';
+
+/**
+ * Credentials of the process at the other end of a Unix socket (path or abstract), as the kernel
+ * recorded them when the connection was made (Linux `getsockopt(SO_PEERCRED)`, see `unix(7)`): for a
+ * server's connection, the client process at `connect(2)` time; for a client, the server process at
+ * `listen(2)` time. They are read once, when the connection is made, so they stay available after the
+ * peer exits; the peer cannot forge them.
+ *
+ * The ids are as seen from this process's namespaces: a peer in a user namespace this one cannot map
+ * shows the overflow id (65534), a pid not visible in this pid namespace shows `0`. A pid can be reused
+ * once its process exits: log it, but decide access by `uid`/`gid`.
+ *
+ * @see https://man7.org/linux/man-pages/man7/unix.7.html (`SO_PEERCRED`)
+ */
+export interface PeerCredentials {
+  /** Process id (`ucred.pid`). */
+  readonly pid: number;
+  /** Effective user id (`ucred.uid`). */
+  readonly uid: number;
+  /** Effective group id (`ucred.gid`); supplementary groups are not included. */
+  readonly gid: number;
+}
+
+/**
+ * What reading a connection's peer credentials gave: the credentials, the reason there are none on a
+ * Unix socket (`ERR_UNSUPPORTED` off Linux or without the addon), or `undefined` for TCP/TLS, which
+ * carry no credentials.
+ */
+export type PeerLookup = PeerCredentials | IpcError | undefined;
+
+/** The lookup failures of connection infos whose `peer` is undefined although they are Unix sockets. */
+const failures = new WeakMap<ConnectionInfo, IpcError>();
+
+/**
+ * Reads the credentials of the peer of a connected socket, once, for a Unix address (path or
+ * abstract). Never throws: a failure is returned.
+ */
+export function readPeerCredentials(socket: Socket, address: SocketAddress): PeerLookup {
+  if (address.kind !== 'unix' && address.kind !== 'abstract') return undefined;
+  const native = addon();
+  if (native instanceof IpcError) return native;
+  // Undocumented but stable since Node 0.x: a net.Socket's libuv handle (Pipe) exposes its fd.
+  const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
+  const fd = handle?.fd;
+  if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0) {
+    return new IpcError(
+      'ERR_UNSUPPORTED',
+      '@ipc/socket: cannot reach the file descriptor of the socket (net.Socket._handle.fd) to read its peer credentials',
+    );
+  }
+  try {
+    const { pid, uid, gid } = native.peerCred(fd);
+    return Object.freeze({ pid, uid, gid });
+  } catch (err) {
+    return osError(err, 'cannot read the peer credentials (getsockopt SO_PEERCRED)');
+  }
+}
+
+/** Whether peer credentials can be read in this process: `undefined` if so, else the `ERR_UNSUPPORTED` reason. */
+export function peerCredentialsUnsupported(): IpcError | undefined {
+  const native = addon();
+  return native instanceof IpcError ? native : undefined;
+}
+
+/** A connection info with `peer` set from a lookup (a failed lookup is remembered for {@link peerOf}). */
+export function withPeer(fields: Omit<ConnectionInfo, 'peer'>, lookup: PeerLookup): ConnectionInfo {
+  const failed = lookup instanceof IpcError;
+  const info: ConnectionInfo = { ...fields, peer: failed ? undefined : lookup };
+  if (failed) failures.set(info, lookup);
+  return info;
+}
+
+/**
+ * The peer credentials of a connection: `undefined` for TCP/TLS; throws the `IpcError` (a new one,
+ * with the original as `cause`) when the connection is a Unix socket whose credentials could not be read.
+ */
+export function peerOf(info: ConnectionInfo): PeerCredentials | undefined {
+  const failure = failures.get(info);
+  if (failure !== undefined) throw new IpcError(failure.code, failure.message, { cause: failure });
+  return info.peer;
+}
+
+const errnoNames = new Map<number, string>(
+  Object.entries(constants.errno).map(([name, value]) => [value, name] as const),
+);
+
+/** Turns the addon's error (`errno` number + `syscall`) into an `IpcError` (ENOSYS → ERR_UNSUPPORTED…). */
+function osError(err: unknown, context: string): IpcError {
+  const e = err as { errno?: unknown; syscall?: unknown; message?: unknown };
+  const name = typeof e.errno === 'number' ? errnoNames.get(e.errno) : undefined;
+  return toIpcError(
+    name === undefined ? err : { code: name, syscall: e.syscall, message: String(e.message) },
+    'ERR_INTERNAL',
+    context,
+  );
+}
