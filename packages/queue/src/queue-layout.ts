@@ -49,6 +49,8 @@ export const W_HEAD_LOCK_ARMED = 36;
 export const W_TAKES = 37;
 /** Claims (see {@link S_CLAIMED}) whose process died before they were recovered: a hint that waiting calls must check. */
 export const W_ORPHANED_CLAIMS = 38;
+/** While `W_REQUEUED` > 0: no record between `reclaim` and this position is ready (redelivery scans start here). */
+export const W_REQUEUED_FROM = 39;
 // Wake-ups (lines 3, 4, 5).
 export const W_NOT_EMPTY = 48;
 /** Set by a consumer about to sleep on {@link W_NOT_EMPTY}; whoever makes a message available and clears it wakes the sleepers. */

@@ -31,6 +31,7 @@ import {
   W_PRODUCERS_ARMED,
   W_RECLAIM,
   W_REQUEUED,
+  W_REQUEUED_FROM,
   W_TAIL,
   W_TAIL_LOCK,
   W_TAIL_LOCK_ARMED,
@@ -406,7 +407,7 @@ export class QueueRing {
       if (
         Atomics.compareExchange(this.ringI32, w + R_STATE, claimed, stateWord(lease, S_READY)) === claimed
       ) {
-        Atomics.add(this.i32, W_REQUEUED, 1);
+        this.#noteRequeued(position);
         released++;
       }
     }
@@ -432,21 +433,38 @@ export class QueueRing {
     return lease & 0x0fffffff;
   }
 
-  /** Takes a redelivered record from behind the head (head lock held; takes the tail lock to scan). */
+  /** Counts a record at `position` behind the head made ready again (head lock held), and moves the scan hint. */
+  #noteRequeued(position: number): void {
+    const { i32 } = this;
+    const head = Atomics.load(i32, W_HEAD);
+    const first = Atomics.add(i32, W_REQUEUED, 1) <= 0;
+    if (first || (head - position) >>> 0 > (head - Atomics.load(i32, W_REQUEUED_FROM)) >>> 0) {
+      Atomics.store(i32, W_REQUEUED_FROM, position);
+    }
+  }
+
+  /**
+   * Takes a redelivered record from behind the head (head lock held; takes the tail lock to scan,
+   * from the hint `W_REQUEUED_FROM` when it lies between `reclaim` and the head).
+   */
   #takeRequeued(visibility: number | undefined): { at: number; position: number; lease: number } | undefined {
     if (!this.tailLock.tryAcquire()) return LOCKED_MARK;
     try {
       const { i32, ringI32 } = this;
       const head = Atomics.load(i32, W_HEAD);
-      let at = Atomics.load(i32, W_RECLAIM);
+      const reclaim = Atomics.load(i32, W_RECLAIM);
+      const from = Atomics.load(i32, W_REQUEUED_FROM);
+      let at = (head - from) >>> 0 <= (head - reclaim) >>> 0 ? from : reclaim;
       while (at !== head) {
         const w = (at & this.mask) >> 2;
         const word = Atomics.load(ringI32, w + R_STATE);
+        const bytes = Atomics.load(ringI32, w + R_BYTES);
         if (stateOf(word) === S_READY) {
           Atomics.sub(i32, W_REQUEUED, 1);
+          Atomics.store(i32, W_REQUEUED_FROM, (at + bytes) | 0);
           return { at: at & this.mask, position: at, lease: this.#mark(w, word, visibility) };
         }
-        at = (at + Atomics.load(ringI32, w + R_BYTES)) | 0;
+        at = (at + bytes) | 0;
       }
       Atomics.store(i32, W_REQUEUED, 0);
       return undefined;
@@ -487,7 +505,7 @@ export class QueueRing {
       return false;
     }
     Atomics.sub(this.i32, W_IN_FLIGHT, 1);
-    Atomics.add(this.i32, W_REQUEUED, 1);
+    this.#noteRequeued(position);
     this.wakeConsumers();
     return true;
   }
@@ -539,6 +557,7 @@ export class QueueRing {
         };
         let ready = 0;
         let inFlight = 0;
+        let firstReady = head;
         let at = Atomics.load(i32, W_RECLAIM);
         while (at !== head) {
           const w = (at & this.mask) >> 2;
@@ -565,8 +584,10 @@ export class QueueRing {
           } else if (state === S_TAKEN && !isAlive(owner)) {
             this.#done(w, word);
           } else if (state === S_READY) ready++;
+          if (ready === 1 && firstReady === head) firstReady = at;
           at = (at + Atomics.load(ringI32, w + R_BYTES)) | 0;
         }
+        Atomics.store(i32, W_REQUEUED_FROM, firstReady);
         Atomics.store(i32, W_REQUEUED, ready);
         Atomics.store(i32, W_IN_FLIGHT, inFlight);
         Atomics.store(i32, W_ORPHANED_CLAIMS, 0);
