@@ -6,7 +6,9 @@
  * Safe by default: socket files are owner-only (0600) and never exposed before their mode is set,
  * a stale file left by a dead server is replaced, a live server is never taken over
  * (`ERR_ADDRESS_IN_USE`), paths too long for `sun_path` are refused instead of truncated, and a
- * client that sends garbage is disconnected and reported without disturbing the others.
+ * client that sends garbage is disconnected and reported without disturbing the others. On Linux a
+ * Unix connection knows its peer process (`connection.peer`: pid, uid, gid via `SO_PEERCRED`), and
+ * `allowUids` lets in only the users you name.
  *
  * @example
  * ```ts

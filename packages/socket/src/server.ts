@@ -297,7 +297,9 @@ export function settings(options: CommonOptions<any>): ConstructorParameters<typ
  * Listens on `address` (a Unix socket path, a Linux abstract name, TCP, or TLS) and returns the server.
  * A Unix socket file is made owner-only (`socketMode`, default 0600), a stale one left by a dead
  * server is replaced, a live one is never taken over (`ERR_ADDRESS_IN_USE`), and the file is removed
- * on close.
+ * on close. Each Unix connection carries its client's credentials (`connection.peer`, `ctx.peer`);
+ * `allowUids` refuses other users (see {@link ListenOptions.allowUids}, which also lists what
+ * `listen` throws for it).
  *
  * @example
  * ```ts
