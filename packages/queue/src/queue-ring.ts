@@ -286,7 +286,9 @@ export class QueueRing {
           head = (head + bytes) | 0;
           Atomics.store(i32, W_HEAD, head);
           found = { at, position: (head - bytes) | 0, lease };
-          if (visibility === undefined) this.#claimMore(head, bytes);
+          if (visibility === undefined && ((this.#tailSeen - head) | 0) >= bytes * 2) {
+            this.#claimMore(head, bytes);
+          }
           break;
         }
       }
@@ -318,10 +320,7 @@ export class QueueRing {
    * seen, in records the size of the one just taken), so that other consumers keep their share.
    */
   #claimMore(head: number, bytes: number): void {
-    const now = performance.now();
-    const fast = now - this.#drainedAt < FAST_LOOP_MS;
-    this.#drainedAt = now;
-    if (!fast) return;
+    if (performance.now() - this.#drainedAt >= FAST_LOOP_MS) return;
     const waiting = ((this.#tailSeen - head) | 0) / bytes;
     const want = Math.min(MAX_CLAIM - 1, waiting >> 1);
     if (want <= 0) return;
