@@ -412,15 +412,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     const controller = new AbortController();
     if (id !== undefined) this.running.set(id, controller);
     this.inflight++;
-    const connection = this as SocketChannel<any, any>;
-    const ctx: RequestContext = {
-      id,
-      signal: controller.signal,
-      connection,
-      get peer() {
-        return connection.peer;
-      },
-    };
+    const ctx = new HandlerContext(id, controller.signal, this as SocketChannel<any, any>);
     new Promise((resolve) => resolve(handler(body, ctx)))
       .then(
         (result) => {
@@ -507,6 +499,19 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
 
   private failWaiting(error: IpcError): void {
     for (const w of this.waitingSends.drain()) w.reject(error);
+  }
+}
+
+/** A handler's {@link RequestContext}: `peer` is a prototype getter, so no closure per request. */
+class HandlerContext implements RequestContext {
+  constructor(
+    readonly id: number | undefined,
+    readonly signal: AbortSignal,
+    readonly connection: SocketChannel<any, any>,
+  ) {}
+
+  get peer(): PeerCredentials | undefined {
+    return this.connection.peer;
   }
 }
 
