@@ -451,15 +451,17 @@ export class Queue<T = unknown> implements Receiver<T> {
         return;
       }
       this.#claimTimer = undefined;
-      void this.#releaseClaims();
+      // Gives up if the handle closes meanwhile (close puts the claims back itself).
+      this.#releaseClaims(() => this.#checkOpen()).catch(() => undefined);
     };
     this.#claimTimer = setTimeout(check, CLAIM_IDLE_MS).unref();
   }
 
-  async #releaseClaims(): Promise<void> {
+  /** Puts this handle's claims back (see `QueueRing.releaseClaimsLocked`); `check` may abort the wait for the lock. */
+  async #releaseClaims(check: () => void): Promise<void> {
     if (this.#ring.claimed === 0) return;
     const lock = this.#ring.headLock;
-    await lock.acquire(() => undefined);
+    await lock.acquire(check);
     try {
       this.#ring.releaseClaimsLocked();
     } finally {
@@ -589,7 +591,7 @@ export class Queue<T = unknown> implements Receiver<T> {
     await Promise.allSettled([...this.#views].map((v) => v.close()));
     if (this.#claimTimer !== undefined) clearTimeout(this.#claimTimer);
     this.#claimTimer = undefined;
-    await this.#releaseClaims();
+    await this.#releaseClaims(() => undefined);
     const i32 = this.#i32;
     for (const word of [W_NOT_EMPTY, W_NOT_FULL, W_JOIN]) futexWake(i32, word);
     this.#ring.tailLock.wakeAll();
