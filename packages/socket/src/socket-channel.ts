@@ -316,6 +316,10 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
   }
 
   private async pump(link: StreamChannel<unknown, unknown>): Promise<void> {
+    // Start after the caller has finished setting the channel up (the server gives it the request
+    // handler right after constructing it): messages the link already holds are taken synchronously.
+    await Promise.resolve();
+    if (this.link !== link || this.closing) return;
     let last: unknown;
     for (;;) {
       while (
@@ -327,7 +331,9 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
       }
       let message: unknown;
       try {
-        message = await link.recv();
+        // Messages already decoded are taken at once; a promise only when the link has none.
+        const ready = link.receiver.poll();
+        message = ready !== undefined ? ready.value : await link.recv();
       } catch (err) {
         if (this.link !== link || this.closing) return;
         const failure = toIpcError(err, 'ERR_PEER_GONE');
