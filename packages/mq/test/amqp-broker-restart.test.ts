@@ -92,4 +92,51 @@ describeWithBroker('amqp across a broker restart (rabbitmqctl stop_app / start_a
       await Promise.all([conn.close(), failFast.close()]);
     }
   });
+
+  it('a receiver kept open across the outage is re-subscribed: it gets what was published after the restart', async () => {
+    const conn = await amqp.connect(BROKER_URL, { reconnect });
+    const queue = await conn.queue<{ id: number }>(uniqueName('ipc-mq-live'), { durable: true });
+    const rx = await queue.receiver({ ack: 'manual', prefetch: 50 });
+    const tx = queue.sender({ persistent: true });
+    const seen = new Set<number>();
+    // Takes deliveries until `count` distinct ids arrived; an id seen twice must be flagged redelivered.
+    const take = async (count: number): Promise<void> => {
+      while (seen.size < count) {
+        const d = await rx.recv({ timeout: 30_000 });
+        if (seen.has(d.message.id) && !d.redelivered)
+          throw new Error(`duplicate ${d.message.id} not flagged`);
+        seen.add(d.message.id);
+        d.ack();
+      }
+    };
+    const states: string[] = [];
+    let stopped = false;
+    try {
+      void (async () => {
+        for await (const s of conn.status) states.push(s.state);
+      })();
+      // Before the outage: 200 sent, 100 taken (the broker holds up to 50 more unacked for rx).
+      await Promise.all(Array.from({ length: 200 }, (_, id) => tx.send({ id })));
+      await take(100);
+
+      stopped = true;
+      await rabbitmqctl('stop_app');
+      await sleep(2000);
+      await rabbitmqctl('start_app');
+      stopped = false;
+      await conn.whenConnected({ timeout: 60_000 });
+
+      // After the restart: 200 more, published only now; the same rx gets them and the other 100.
+      await Promise.all(Array.from({ length: 200 }, (_, k) => tx.send({ id: 200 + k })));
+      await take(400);
+      expect([...seen].sort((a, b) => a - b)).toEqual([...Array(400).keys()]);
+      await expect(rx.recv({ timeout: 300 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+      expect(states).toEqual(expect.arrayContaining(['disconnected', 'reconnecting', 'connected']));
+    } finally {
+      if (stopped) await rabbitmqctl('start_app'); // never leave the broker down
+      await rx.close();
+      await queue.delete().catch(() => undefined);
+      await conn.close();
+    }
+  });
 });
