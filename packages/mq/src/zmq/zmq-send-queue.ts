@@ -31,12 +31,18 @@ interface Job {
  * The socket must have `sendTimeout` set to {@link SEND_SLICE_MS}: a send blocked by the high-water
  * mark then returns `EAGAIN` every slice, which is when a cancelled one is dropped (zeromq.js cannot
  * cancel a pending send).
+ *
+ * Fast path: a send that finds the queue idle and has no `signal`/`timeout` goes to the socket at
+ * once, and its caller gets the one reaction on the socket's promise (no job, no promise of our own):
+ * most sends take it, since zeromq.js completes a send at once while the socket has room.
  */
 export class ZmqSendQueue {
   private readonly jobs = new Deque<Job>();
   private busy = false;
   private failure: IpcError | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** The frames of the fast-path send in progress (kept to go on with it after an `EAGAIN` slice). */
+  private current: Buffer | Buffer[] | undefined;
 
   /** @param socket - the socket, with `sendTimeout` = {@link SEND_SLICE_MS} */
   constructor(private readonly socket: zmq.Writable & zmq.Socket) {}
@@ -47,8 +53,21 @@ export class ZmqSendQueue {
   }
 
   /** Queues `frames`; resolves once ZeroMQ accepted them. */
-  send(frames: Buffer | Buffer[], options: ZmqSendOptions = {}): Promise<void> {
+  send(frames: Buffer | Buffer[], options?: ZmqSendOptions): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (options === undefined || (options.signal === undefined && options.timeout === undefined)) {
+      if (!this.busy) return this.sendNow(frames);
+      return new Promise<void>((resolve, reject) => {
+        this.jobs.push({
+          frames,
+          resolve,
+          reject,
+          signal: undefined,
+          cancelled: undefined,
+          cleanup: undefined,
+        });
+      });
+    }
     const { signal, timeout } = options;
     try {
       throwIfAborted(signal);
@@ -113,6 +132,39 @@ export class ZmqSendQueue {
     else job.reject(err);
   }
 
+  /** The fast path (see the class comment): the queue is idle and the send cannot be cancelled. */
+  private sendNow(frames: Buffer | Buffer[]): Promise<void> {
+    let sending: Promise<void>;
+    try {
+      sending = this.socket.send(frames);
+    } catch (err) {
+      return Promise.reject(fromZmqError(err, 'send'));
+    }
+    this.busy = true;
+    this.current = frames;
+    return sending.then(this.sentNow, this.failedNow);
+  }
+
+  private readonly sentNow = (): void => {
+    this.current = undefined;
+    this.next();
+  };
+
+  private readonly failedNow = (err: unknown): Promise<void> => {
+    const frames = this.current as Buffer | Buffer[];
+    this.current = undefined;
+    if (isZmqTimeout(err) && this.failure === undefined) {
+      // Still at the high-water mark after a slice: go on waiting as a job (the queue stays busy, so
+      // the order holds).
+      return new Promise<void>((resolve, reject) => {
+        this.run({ frames, resolve, reject, signal: undefined, cancelled: undefined, cleanup: undefined });
+      });
+    }
+    const error = this.failure ?? fromZmqError(err, 'send');
+    this.next();
+    return Promise.reject(error);
+  };
+
   private run(job: Job): void {
     this.busy = true;
     let sending: Promise<void>;
@@ -137,6 +189,11 @@ export class ZmqSendQueue {
 
   private done(job: Job, err?: unknown): void {
     this.settle(job, err);
+    this.next();
+  }
+
+  /** Starts the next queued send, or goes idle. */
+  private next(): void {
     const next = this.failure === undefined ? this.jobs.shift() : undefined;
     if (next !== undefined) {
       this.run(next);
