@@ -77,7 +77,9 @@ test(
       consuming = false;
       // Bounded: after a failure the queue may be full with nobody consuming.
       await queue.put(Uint8Array.of(0), { timeout: 5000 }).catch(() => undefined);
-      await Promise.race([consumer, new Promise((r) => setTimeout(r, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([consumer, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
       await queue.close();
     }
     expect({ corrupt, duplicates, probes }).toEqual({ corrupt: 0, duplicates: 0, probes: ROUNDS + 1 });
