@@ -70,9 +70,8 @@ interface Spec {
 }
 
 /**
- * Makes the socket with its options given to the zeromq.js constructor. (Setting options on a
- * zeromq.js socket afterwards by computed key — `Object.assign` — turns the sealed socket object
- * into a slow one for V8: every later `send` then costs about a fifth more.)
+ * Makes the socket with its options given to the zeromq.js constructor: they are checked before a
+ * socket exists (nothing to close when one is wrong), and set the way zeromq.js sets its own.
  */
 async function open<Out, In>(
   make: (socketOptions: Record<string, unknown>) => zmq.Socket,

@@ -5,6 +5,9 @@
  * wrapper's overhead is measured in one run.
  *
  * PUSH/PULL is one-way, so a W2/W3 link is a PUSH to the other side's PULL plus a PULL from its PUSH.
+ * The driver binds both sockets before it starts the peer and the peer connects both, so every connect
+ * finds its listener at the first attempt: no ZeroMQ reconnect timer (whose interval and backoff
+ * differ between raw zeromq's defaults and @ipc/mq's) runs into the timed part.
  * W1 runs the driver as a ROUTER (it learns the peer's routing id from the peer's "ready") and the
  * peer as a DEALER. AMQP: two transient queues (driver→peer, peer→driver), non-persistent messages;
  * `send` resolves on the broker's confirm, so the links keep a window of 1,000 unconfirmed sends
@@ -110,10 +113,15 @@ const zmqOptions = (ctx: CaseContext) => ({
     : {}),
 });
 
-async function zmqPipelineLink(ctx: CaseContext, inbound: string, outbound: string): Promise<Link> {
+async function zmqPipelineLink(
+  ctx: CaseContext,
+  inbound: string,
+  outbound: string,
+  mode: 'bind' | 'connect',
+): Promise<Link> {
   const { zmq } = await import('@ipc/mq');
-  const rx = await zmq.pull(`ipc://${inbound}`, { ...zmqOptions(ctx), mode: 'bind' });
-  const tx = await zmq.push(`ipc://${outbound}`, { ...zmqOptions(ctx), mode: 'connect' });
+  const rx = await zmq.pull(`ipc://${inbound}`, { ...zmqOptions(ctx), mode });
+  const tx = await zmq.push(`ipc://${outbound}`, { ...zmqOptions(ctx), mode });
   return {
     send: (m) => tx.send(m),
     recv: () => rx.recv(),
@@ -126,15 +134,25 @@ async function zmqPipelineLink(ctx: CaseContext, inbound: string, outbound: stri
 
 // ---------------------------------------------------------------- raw zeromq baseline
 
-async function rawZmqPipelineLink(ctx: CaseContext, inbound: string, outbound: string): Promise<Link> {
+async function rawZmqPipelineLink(
+  ctx: CaseContext,
+  inbound: string,
+  outbound: string,
+  mode: 'bind' | 'connect',
+): Promise<Link> {
   const zmq = await import('zeromq');
   const { msgpack } = await import('@ipc/core');
   const bytes = ctx.payload === 'bytes';
   const hwm = bytes ? 16 : 1000;
   const pull = new zmq.Pull({ receiveHighWaterMark: hwm, linger: 2000 });
-  await pull.bind(`ipc://${inbound}`);
   const push = new zmq.Push({ sendHighWaterMark: hwm, linger: 2000 });
-  push.connect(`ipc://${outbound}`);
+  if (mode === 'bind') {
+    await pull.bind(`ipc://${inbound}`);
+    await push.bind(`ipc://${outbound}`);
+  } else {
+    pull.connect(`ipc://${inbound}`);
+    push.connect(`ipc://${outbound}`);
+  }
   return {
     send: (m) => push.send(bytes ? (m as Uint8Array) : msgpack.encode(m)),
     recv: async () => {
@@ -163,11 +181,11 @@ function zmqPipelineCase(raw: boolean): BenchCase {
       async driver(ctx: DriverContext) {
         const toPeer = join(ctx.dir, 'to-peer.sock');
         const toDriver = join(ctx.dir, 'to-driver.sock');
-        const link = await make(ctx, toDriver, toPeer);
+        const link = await make(ctx, toDriver, toPeer, 'bind');
         ctx.spawnPeer({ info: { toPeer, toDriver } });
         return link;
       },
-      peer: (ctx) => make(ctx, ctx.info['toPeer'] as string, ctx.info['toDriver'] as string),
+      peer: (ctx) => make(ctx, ctx.info['toPeer'] as string, ctx.info['toDriver'] as string, 'connect'),
     },
   };
 }
