@@ -4,6 +4,7 @@ import { asBuffer, Inbox } from '@ipc/core/internal';
 import type * as zmq from 'zeromq';
 import { attach } from './zmq-endpoint.js';
 import { applyHighWaterMarks, SEND_SLICE_MS, ZMQ_DEFAULTS, type ZmqOptions } from './zmq-options.js';
+import { isZmqTimeout } from './zmq-error.js';
 import { ZmqReceivePump } from './zmq-receive-pump.js';
 import { ZmqSendQueue, type ZmqSendOptions } from './zmq-send-queue.js';
 import { endAckFrames, endFrames, wireKind } from './zmq-wire.js';
@@ -216,13 +217,17 @@ export class ZmqLink<Out, In> {
 
   /** Reads the socket's monitor events (our own loop: zeromq.js' `events.on` keeps a module-global emitter). */
   private async watchDisconnects(observer: zmq.Observer): Promise<void> {
-    try {
-      while (!observer.closed) {
-        const event = await observer.receive();
-        if (event.type === 'disconnect') this.onDisconnect();
+    while (!observer.closed) {
+      let event: zmq.Event;
+      try {
+        event = await observer.receive();
+      } catch (err) {
+        // EAGAIN without a receive timeout is a spurious wake-up (as in ZmqReceivePump): read again,
+        // or a disconnect would go unnoticed for good. Anything else: the observer closed with its socket.
+        if (isZmqTimeout(err) && !observer.closed) continue;
+        return;
       }
-    } catch {
-      // the observer closed with its socket
+      if (event.type === 'disconnect') this.onDisconnect();
     }
   }
 
