@@ -209,8 +209,8 @@ describe('peer credentials over TCP and TLS', () => {
   });
 
   it('refuse a malformed allowUids: ERR_INVALID_ARGUMENT, and no socket file is left', async () => {
-    const { address } = freshAddress('unix');
-    open.removes.push(freshAddress('unix').remove);
+    const { address, remove } = freshAddress('unix');
+    open.removes.push(remove);
     for (const bad of [[-1], [1.5], ['0'], 7] as unknown[]) {
       await expect(listen(address, { allowUids: bad as number[] })).rejects.toMatchObject({
         code: 'ERR_INVALID_ARGUMENT',
