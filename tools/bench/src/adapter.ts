@@ -29,10 +29,11 @@ export type JsonObject = { [key: string]: Json };
 /**
  * Who a case is: `'ipc'` a transport under test; `'node'` a Node built-in (child_process, net — the
  * ratios' reference); `'library'` the library a transport wraps, used directly (raw zeromq, amqplib,
- * better-sqlite3: the wrapper's overhead); `'python'` Python's multiprocessing. A `'node'` case whose
- * name does not start with `node-` is counted as `'library'`.
+ * better-sqlite3: the wrapper's overhead); `'python'` Python's multiprocessing; `'c'` a C program on
+ * the kernel mechanism (the ceiling). A `'node'` case whose name does not start with `node-` is counted
+ * as `'library'`.
  */
-export type CaseGroup = 'ipc' | 'node' | 'library' | 'python';
+export type CaseGroup = 'ipc' | 'node' | 'library' | 'python' | 'c';
 
 /**
  * One end of a two-way message link, on the driver side or the peer side (W1–W3). Every `@ipc`

@@ -9,6 +9,7 @@ const GROUP_LABELS: Record<CaseGroup, string> = {
   node: ' (Node)',
   library: ' (library)',
   python: ' (Python)',
+  c: ' (C ceiling)',
 };
 
 /** The Markdown report: header (date, command, machine), the chart, one table per workload, skips. */

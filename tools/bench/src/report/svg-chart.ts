@@ -13,6 +13,7 @@ const COLORS: Record<CaseGroup, string> = {
   node: '#6b7280',
   library: '#7c3aed',
   python: '#d97706',
+  c: '#059669',
 };
 const TICKS = [
   0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000,
@@ -55,6 +56,7 @@ export function svgChart(
     ['node', 'Node built-ins'],
     ['library', 'libraries used directly'],
     ['python', 'Python multiprocessing'],
+    ['c', 'C ceiling (kernel mechanism)'],
   ] as const) {
     if (!rows.some((r) => r.group === group)) continue;
     parts.push(`<rect x="${lx}" y="${y - 9}" width="10" height="10" fill="${COLORS[group]}"/>`);

@@ -8,7 +8,7 @@ const HEADERS: Record<Workload, string> = {
   W3: 'W3 MiB/s',
   W4: 'W4 msgs/s',
 };
-const GROUP_ORDER: Record<CaseGroup, number> = { ipc: 0, library: 1, node: 2, python: 3 };
+const GROUP_ORDER: Record<CaseGroup, number> = { ipc: 0, library: 1, node: 2, python: 3, c: 4 };
 
 /** The tour's table: one row per case, one column per workload (`figure ×ratio`, or `FAILED`). */
 export function tourTable(rows: readonly SummaryRow[], workloads: readonly Workload[]): string {
