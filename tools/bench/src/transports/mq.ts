@@ -449,7 +449,13 @@ function rawAmqpQueue(prefix: string): BenchCase['queue'] {
           ch.ack(msg);
           return msgpack.decode(msg.content);
         },
-        close: async () => conn.close(),
+        // Close the channel first: its close frame follows its acks on the channel's own stream. A bare
+        // conn.close() can reach the broker before the last acks (amqplib multiplexes channels), and
+        // the broker then redelivers messages this consumer already counted.
+        close: async () => {
+          await ch.close();
+          await conn.close();
+        },
       };
     },
   };
