@@ -3,7 +3,6 @@ import { Socket } from 'node:net';
 import {
   compileValidator,
   IpcError,
-  LengthPrefixedDecoder,
   resolveCodec,
   resolveFraming,
   toIpcError,
@@ -14,7 +13,7 @@ import {
   type RecvOptions,
   type StreamChannelOptions,
 } from '@ipc/core';
-import { Inbox, useDirectReads } from '@ipc/core/internal';
+import { feedDecoder, Inbox } from '@ipc/core/internal';
 
 /** Options of a FIFO {@link FifoReceiver}. */
 export interface FifoReceiverOptions<T> extends StreamChannelOptions<T> {
@@ -116,14 +115,8 @@ export class FifoReceiver<T> implements Receiver<T> {
       }
       for (let i = 0; i < frames.length; i++) this.deliver(frames[i] as Uint8Array);
     };
-    socket.on('data', (chunk: Buffer) => take(() => decoder.push(chunk)));
-    if (decoder instanceof LengthPrefixedDecoder) {
-      // Big messages are read straight into their own buffer (no joining of 64 KiB pieces).
-      useDirectReads(socket, {
-        buffer: () => decoder.readBuffer(),
-        callback: (n) => take(() => decoder.pushRead(n)),
-      });
-    }
+    // Big messages are read straight into their own buffer (no joining of 64 KiB pieces).
+    feedDecoder(socket, decoder, take);
     socket.on('end', () => {
       if (this.socket === socket) this.sessionEnded(decoder);
     });

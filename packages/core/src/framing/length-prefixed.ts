@@ -62,8 +62,7 @@ export const lengthPrefixed: Framing = {
  * region is never handed out twice).
  */
 export class LengthPrefixedDecoder implements FrameDecoder {
-  /** The largest frame accepted, in bytes. */
-  readonly maxFrameBytes: number;
+  private readonly maxFrameBytes: number;
   /** Header bytes collected so far when a header is split across chunks. */
   private readonly header = Buffer.alloc(12);
   private headerFill = 0;

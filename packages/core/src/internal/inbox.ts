@@ -117,9 +117,8 @@ export class Inbox<T> implements AsyncIterable<T> {
    * once nothing is left.
    */
   poll(): { value: T } | undefined {
-    const entry = this.entries.shift();
+    const entry = this.take();
     if (entry !== undefined) {
-      this.shrink(entry.bytes);
       if (entry.ok) return { value: entry.value };
       throw entry.error;
     }
@@ -130,9 +129,8 @@ export class Inbox<T> implements AsyncIterable<T> {
 
   /** Receives the next message (see {@link Receiver.recv}). */
   recv(options: RecvOptions = {}): Promise<T> {
-    const entry = this.entries.shift();
+    const entry = this.take();
     if (entry !== undefined) {
-      this.shrink(entry.bytes);
       return entry.ok ? Promise.resolve(entry.value) : Promise.reject(entry.error);
     }
     if (this.failure !== undefined) return Promise.reject(this.failure);
@@ -153,9 +151,8 @@ export class Inbox<T> implements AsyncIterable<T> {
     return {
       next: () => {
         // A buffered message settles the step at once: one promise, not a chain of two.
-        const entry = this.entries.shift();
+        const entry = this.take();
         if (entry !== undefined) {
-          this.shrink(entry.bytes);
           return entry.ok
             ? Promise.resolve<IteratorResult<T>>({ done: false, value: entry.value })
             : Promise.reject(entry.error);
@@ -170,6 +167,13 @@ export class Inbox<T> implements AsyncIterable<T> {
       },
       return: () => Promise.resolve(done),
     };
+  }
+
+  /** The next buffered entry, taken out (and its bytes off the flow-control count). */
+  private take(): Entry<T> | undefined {
+    const entry = this.entries.shift();
+    if (entry !== undefined) this.shrink(entry.bytes);
+    return entry;
   }
 
   private grow(bytes: number): void {

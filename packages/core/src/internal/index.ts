@@ -11,4 +11,4 @@ export { asBuffer } from '../codecs/as-buffer.js';
 export { checkMaxFrameBytes } from '../framing/check-max-frame-bytes.js';
 export { lockMemory, sharedWords } from '../locks/lock-memory.js';
 export { RECHECK_MS, waitUntil } from '../locks/wait-until.js';
-export { useDirectReads, type DirectReads } from '../stream/direct-reads.js';
+export { feedDecoder } from '../stream/direct-reads.js';

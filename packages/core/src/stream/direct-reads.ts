@@ -1,6 +1,8 @@
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
+import type { FrameDecoder } from '../framing/framing.js';
+import { LengthPrefixedDecoder } from '../framing/length-prefixed.js';
 
 /** Where a read should land, and what to do with the bytes it read (Node's `onread` pair). */
 export interface DirectReads {
@@ -11,7 +13,6 @@ export interface DirectReads {
 }
 
 interface StreamHandle {
-  reading?: boolean;
   useUserBuffer?: (buffer: Uint8Array) => void;
 }
 
@@ -58,4 +59,24 @@ export function useDirectReads(readable: Readable, reads: DirectReads): boolean 
   socket[kBuffer] = first;
   handle.useUserBuffer(first);
   return true;
+}
+
+/**
+ * Feeds everything `readable` yields to `decoder`: through `'data'`, and for a length-prefixed decoder
+ * on a plain `net.Socket` straight into the decoder's buffers ({@link useDirectReads}), after the bytes
+ * the stream already holds (left by a handshake, say). `take` runs each decoder step (which may throw)
+ * and delivers the frames it returns.
+ */
+export function feedDecoder(
+  readable: Readable,
+  decoder: FrameDecoder,
+  take: (step: () => Uint8Array[]) => void,
+): void {
+  readable.on('data', (chunk: Uint8Array) => take(() => decoder.push(chunk)));
+  if (!(decoder instanceof LengthPrefixedDecoder)) return;
+  if (readable.readableLength > 0 && !readable.readableEnded) readable.read(); // emits 'data'
+  useDirectReads(readable, {
+    buffer: () => decoder.readBuffer(),
+    callback: (n) => take(() => decoder.pushRead(n)),
+  });
 }

@@ -3,9 +3,8 @@ import type { RecvOptions, Receiver } from '../channel.js';
 import type { Codec } from '../codec.js';
 import { IpcError, toIpcError } from '../errors.js';
 import type { FrameDecoder } from '../framing/framing.js';
-import { LengthPrefixedDecoder } from '../framing/length-prefixed.js';
 import { Inbox } from '../internal/inbox.js';
-import { useDirectReads } from './direct-reads.js';
+import { feedDecoder } from './direct-reads.js';
 
 /** Options of {@link StreamReceiver}. */
 export interface StreamReceiverOptions<T> {
@@ -26,7 +25,7 @@ const PEER_GONE_ERRNOS = new Set(['ECONNRESET', 'EPIPE']);
  *
  * On a plain `net.Socket` (Unix or TCP sockets, child stdio, a socket on a file descriptor) with the
  * length-prefixed framing, the decoder chooses where each read lands (see
- * {@link LengthPrefixedDecoder.readBuffer}): big messages are read straight into their own buffer,
+ * `LengthPrefixedDecoder.readBuffer`): big messages are read straight into their own buffer,
  * with no second copy and no 64 KiB read size. Other streams are read through `'data'` events.
  */
 export class StreamReceiver<T> implements Receiver<T> {
@@ -67,15 +66,7 @@ export class StreamReceiver<T> implements Receiver<T> {
       }
       for (let i = 0; i < frames.length; i++) deliver(frames[i] as Uint8Array);
     };
-    readable.on('data', (chunk: Uint8Array) => take(() => decoder.push(chunk)));
-    if (decoder instanceof LengthPrefixedDecoder) {
-      // Bytes the stream already holds (left by a handshake, say) go first, through 'data'.
-      if (readable.readableLength > 0 && !readable.readableEnded) readable.read();
-      useDirectReads(readable, {
-        buffer: () => decoder.readBuffer(),
-        callback: (n) => take(() => decoder.pushRead(n)),
-      });
-    }
+    feedDecoder(readable, decoder, take);
     readable.on('end', () => this.ended(deliver));
     readable.on('close', () => this.ended(deliver));
     readable.on('error', (err: NodeJS.ErrnoException) => {
