@@ -33,3 +33,22 @@ export function fromZmqError(
 export function isZmqTimeout(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'EAGAIN';
 }
+
+/**
+ * One `receive()` of a zeromq.js socket or observer that has no receive timeout, where `EAGAIN` is a
+ * spurious wake-up, read again: the socket said readable, then dropped the message itself (a REQ
+ * socket with `ZMQ_REQ_CORRELATE` discarding the late reply to a request that timed out). Other
+ * errors, and `EAGAIN` once `closed()`, are thrown.
+ */
+export async function receiveSkippingSpurious<R>(
+  receive: () => Promise<R>,
+  closed: () => boolean,
+): Promise<R> {
+  for (;;) {
+    try {
+      return await receive();
+    } catch (err) {
+      if (!isZmqTimeout(err) || closed()) throw err;
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { asBuffer, Inbox } from '@ipc/core/internal';
 import type * as zmq from 'zeromq';
 import { attach } from './zmq-endpoint.js';
 import { applyHighWaterMarks, SEND_SLICE_MS, ZMQ_DEFAULTS, type ZmqOptions } from './zmq-options.js';
-import { isZmqTimeout } from './zmq-error.js';
+import { receiveSkippingSpurious } from './zmq-error.js';
 import { ZmqReceivePump } from './zmq-receive-pump.js';
 import { ZmqSendQueue, type ZmqSendOptions } from './zmq-send-queue.js';
 import { endAckFrames, endFrames, wireKind } from './zmq-wire.js';
@@ -220,12 +220,13 @@ export class ZmqLink<Out, In> {
     while (!observer.closed) {
       let event: zmq.Event;
       try {
-        event = await observer.receive();
-      } catch (err) {
-        // EAGAIN without a receive timeout is a spurious wake-up (as in ZmqReceivePump): read again,
-        // or a disconnect would go unnoticed for good. Anything else: the observer closed with its socket.
-        if (isZmqTimeout(err) && !observer.closed) continue;
-        return;
+        // A spurious EAGAIN must not end this loop, or a disconnect would go unnoticed for good.
+        event = await receiveSkippingSpurious(
+          () => observer.receive(),
+          () => observer.closed,
+        );
+      } catch {
+        return; // the observer closed with its socket
       }
       if (event.type === 'disconnect') this.onDisconnect();
     }

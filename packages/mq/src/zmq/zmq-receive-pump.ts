@@ -1,5 +1,5 @@
 import type * as zmq from 'zeromq';
-import { fromZmqError, isZmqTimeout } from './zmq-error.js';
+import { fromZmqError, receiveSkippingSpurious } from './zmq-error.js';
 
 /**
  * Reads a ZeroMQ socket in a loop, one `receive()` at a time (zeromq.js allows one pending receive),
@@ -42,16 +42,10 @@ export class ZmqReceivePump {
     this.running = true;
     try {
       while (!this.paused && !this.stopped) {
-        let frames: Buffer[];
-        try {
-          frames = await this.socket.receive();
-        } catch (err) {
-          // No receive timeout is set, so EAGAIN is a spurious wake-up: the socket said readable and
-          // then dropped the message itself (a REQ socket with ZMQ_REQ_CORRELATE discarding the late
-          // reply to a request that timed out). Nothing was lost; read again.
-          if (isZmqTimeout(err) && !this.stopped && !this.socket.closed) continue;
-          throw err;
-        }
+        const frames = await receiveSkippingSpurious(
+          () => this.socket.receive(),
+          () => this.stopped || this.socket.closed,
+        );
         if (this.stopped) return;
         this.onFrames(frames);
       }

@@ -22,6 +22,11 @@ interface Job {
   cleanup: (() => void) | undefined;
 }
 
+/** A job that cannot be cancelled (no signal, no timeout). */
+function plainJob(frames: Buffer | Buffer[], resolve: () => void, reject: (err: unknown) => void): Job {
+  return { frames, resolve, reject, signal: undefined, cancelled: undefined, cleanup: undefined };
+}
+
 /**
  * Serializes sends on one ZeroMQ socket. zeromq.js allows one pending `send` per socket (a second one
  * fails with `EBUSY`); this queue keeps any number of callers in order and gives each a promise. A
@@ -57,16 +62,7 @@ export class ZmqSendQueue {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (options === undefined || (options.signal === undefined && options.timeout === undefined)) {
       if (!this.busy) return this.sendNow(frames);
-      return new Promise<void>((resolve, reject) => {
-        this.jobs.push({
-          frames,
-          resolve,
-          reject,
-          signal: undefined,
-          cancelled: undefined,
-          cleanup: undefined,
-        });
-      });
+      return new Promise<void>((resolve, reject) => this.jobs.push(plainJob(frames, resolve, reject)));
     }
     const { signal, timeout } = options;
     try {
@@ -156,9 +152,7 @@ export class ZmqSendQueue {
     if (isZmqTimeout(err) && this.failure === undefined) {
       // Still at the high-water mark after a slice: go on waiting as a job (the queue stays busy, so
       // the order holds).
-      return new Promise<void>((resolve, reject) => {
-        this.run({ frames, resolve, reject, signal: undefined, cancelled: undefined, cleanup: undefined });
-      });
+      return new Promise<void>((resolve, reject) => this.run(plainJob(frames, resolve, reject)));
     }
     const error = this.failure ?? fromZmqError(err, 'send');
     this.next();
