@@ -15,6 +15,7 @@ import {
 import { futexWaitAsync, futexWake } from '../futex.js';
 import { SharedMemory } from '../shared-memory.js';
 import { RecordBatch } from './record-batch.js';
+import { SerialQueue } from './serial-queue.js';
 import { Spinner } from './spinner.js';
 import { CONTINUED, HEADER_BYTES, R_ASLEEP, R_POS, RECORD_HEADER, Ring, W_ASLEEP, W_POS } from './ring.js';
 
@@ -70,12 +71,12 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   private readonly recvSpin: Spinner;
   private readonly sendSpin: Spinner;
   private readonly maxMessageBytes: number;
-  private sendChain: Promise<void> = Promise.resolve();
-  private sendPending = 0; // sends (and reservations) queued on sendChain
-  private recvChain: Promise<unknown> = Promise.resolve();
-  private recvPending = 0; // receives queued on recvChain
+  private readonly sends = new SerialQueue(); // sends (and reservations) that wait, in order
+  private readonly receives = new SerialQueue(); // receives that wait, in order
+  private readonly decode = (bytes: Uint8Array): In => this.codec.decode(bytes) as In;
   private held = 0; // bytes of the record recvView handed out, released on the next receive
   private readonly batch = new RecordBatch(); // messages copied out of the ring, not yet received
+  private wokePeer = false; // a send woke the peer since the last receive spin (its answer comes after a wake-up)
   private assembling: { bytes: Uint8Array; filled: number } | undefined;
   private closing: Promise<void> | undefined;
   private closedFlag = false;
@@ -170,11 +171,11 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     try {
       throwIfAborted(options.signal);
       bytes = this.encode(message);
-      if (this.sendPending === 0 && this.tryWriteWhole(bytes)) return Promise.resolve();
+      if (this.sends.pending === 0 && this.tryWriteWhole(bytes)) return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.enqueue(() => this.writeMessage(bytes, options.signal));
+    return this.sends.run(() => this.writeMessage(bytes, options.signal));
   }
 
   /**
@@ -187,7 +188,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   trySend(message: Out): boolean {
     if (this.closedFlag) throw closedError();
     const bytes = this.encode(message);
-    return this.sendPending === 0 && this.tryWriteWhole(bytes);
+    return this.sends.pending === 0 && this.tryWriteWhole(bytes);
   }
 
   private encode(message: Out): Uint8Array {
@@ -218,12 +219,14 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     }
     return new Promise<Uint8Array>((resolve, reject) => {
       // The reservation holds the send queue until commit: later sends go after it.
-      this.enqueue(async () => {
-        const at = await this.reserveRecord(length, options.signal);
-        const committed = new Promise<void>((done) => (this.pendingCommit = { at, length, done }));
-        resolve(this.tx.data.subarray(at, at + length));
-        await committed;
-      }).catch(reject);
+      this.sends
+        .run(async () => {
+          const at = await this.reserveRecord(length, options.signal);
+          const committed = new Promise<void>((done) => (this.pendingCommit = { at, length, done }));
+          resolve(this.tx.data.subarray(at, at + length));
+          await committed;
+        })
+        .catch(reject);
     });
   }
 
@@ -244,18 +247,6 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     this.tx.publish(p.at, n, n);
     this.wakeReader();
     p.done();
-  }
-
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    this.sendPending++;
-    const run = this.sendChain.then(task);
-    const settled = (): void => {
-      this.sendPending--;
-    };
-    // Registered before the caller's own reaction: once the caller resumes, the count is down and its
-    // next send can take the synchronous path again.
-    this.sendChain = run.then(settled, settled);
-    return run;
   }
 
   private tryWriteWhole(bytes: Uint8Array): boolean {
@@ -325,9 +316,6 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     }
   }
 
-  /** Whether a send woke the peer since the last receive spin (its answer comes after a wake-up). */
-  private wokePeer = false;
-
   // ---------------------------------------------------------------- receiving
 
   /**
@@ -336,19 +324,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
    * view into a larger buffer (as with the stream transports): it is yours, but mind `byteOffset`.
    */
   recv(options: RecvOptions = {}): Promise<In> {
-    const spun = this.recvPending === 0;
-    if (spun) {
-      // Fast path, no receive queued: take a message now (or after a short spin) without a promise hop.
-      try {
-        const bytes = this.receiveNow(options, false, true);
-        if (bytes !== undefined) return Promise.resolve(this.codec.decode(bytes) as In);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
-    return this.serialReceive(
-      async () => this.codec.decode(await this.receiveBytes(options, false, spun)) as In,
-    );
+    return this.receive(options, false, this.decode);
   }
 
   /**
@@ -357,27 +333,21 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
    * assembled into a new buffer instead.
    */
   recvView(options: RecvOptions = {}): Promise<Uint8Array> {
-    const spun = this.recvPending === 0;
+    return this.receive(options, true, asIs);
+  }
+
+  private receive<R>(options: RecvOptions, view: boolean, finish: (bytes: Uint8Array) => R): Promise<R> {
+    const spun = this.receives.pending === 0;
     if (spun) {
+      // Fast path, no receive queued: take a message now (or after a short spin) without a promise hop.
       try {
-        const bytes = this.receiveNow(options, true, true);
-        if (bytes !== undefined) return Promise.resolve(bytes);
+        const bytes = this.receiveNow(options, view, true);
+        if (bytes !== undefined) return Promise.resolve(finish(bytes));
       } catch (err) {
         return Promise.reject(err);
       }
     }
-    return this.serialReceive(() => this.receiveBytes(options, true, spun));
-  }
-
-  private serialReceive<R>(task: () => Promise<R>): Promise<R> {
-    this.recvPending++;
-    const run = this.recvChain.then(task);
-    const settled = (): void => {
-      this.recvPending--;
-    };
-    // Registered before the caller's own reaction: the count drops before the caller resumes.
-    this.recvChain = run.then(settled, settled);
-    return run;
+    return this.receives.run(async () => finish(await this.receiveBytes(options, view, spun)));
   }
 
   /**
@@ -552,7 +522,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   }
 
   private async shutdown(): Promise<void> {
-    await this.sendChain;
+    await this.sends.idle;
     this.closedFlag = true;
     this.pendingCommit?.done();
     this.releaseHeld();
@@ -561,7 +531,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     futexWake(this.tx.h, W_POS);
     futexWake(this.rx.h, R_POS);
     futexWake(this.rx.h, W_POS); // our own pending recv
-    await this.recvChain;
+    await this.receives.idle;
     this.segment.close();
   }
 
@@ -590,6 +560,10 @@ async function sleep(
   }
   if (signal.aborted) throw abortError(signal);
   return result;
+}
+
+function asIs(bytes: Uint8Array): Uint8Array {
+  return bytes;
 }
 
 function closedError(): IpcError {
