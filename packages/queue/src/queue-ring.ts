@@ -659,30 +659,34 @@ export class QueueRing {
    * armed again meanwhile keeps its flag), so a notifier killed half-way leaves it for the next one.
    */
   notifyConsumers(): void {
-    const armed = Atomics.load(this.i32, W_CONSUMERS_ARMED);
-    if (armed === 0) return;
-    this.wakeConsumers();
-    Atomics.compareExchange(this.i32, W_CONSUMERS_ARMED, armed, 0);
+    this.#notify(W_CONSUMERS_ARMED, W_NOT_EMPTY);
   }
 
   /** A record was freed: wakes the producers that armed {@link W_PRODUCERS_ARMED} (see {@link notifyConsumers}). */
   notifyProducers(): void {
-    const armed = Atomics.load(this.i32, W_PRODUCERS_ARMED);
+    this.#notify(W_PRODUCERS_ARMED, W_NOT_FULL);
+  }
+
+  #notify(armedWord: number, counterWord: number): void {
+    const armed = Atomics.load(this.i32, armedWord);
     if (armed === 0) return;
-    this.wakeProducers();
-    Atomics.compareExchange(this.i32, W_PRODUCERS_ARMED, armed, 0);
+    this.#wake(counterWord);
+    Atomics.compareExchange(this.i32, armedWord, armed, 0);
+  }
+
+  #wake(counterWord: number): void {
+    Atomics.add(this.i32, counterWord, 1);
+    futexWake(this.i32, counterWord);
   }
 
   /** Wakes every consumer sleeping on {@link W_NOT_EMPTY}, armed or not. */
   wakeConsumers(): void {
-    Atomics.add(this.i32, W_NOT_EMPTY, 1);
-    futexWake(this.i32, W_NOT_EMPTY);
+    this.#wake(W_NOT_EMPTY);
   }
 
   /** Wakes every producer sleeping on {@link W_NOT_FULL}, armed or not. */
   wakeProducers(): void {
-    Atomics.add(this.i32, W_NOT_FULL, 1);
-    futexWake(this.i32, W_NOT_FULL);
+    this.#wake(W_NOT_FULL);
   }
 }
 

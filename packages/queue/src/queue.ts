@@ -273,10 +273,7 @@ export class Queue<T = unknown> implements Receiver<T> {
       deadline = checkWait(options);
       visibility = this.#visibilityOf(options);
       const r = this.#ring.take(visibility);
-      if (r.kind === 'message') {
-        if (this.#ring.claimed > 0) this.#watchClaims();
-        return Promise.resolve(this.#deliver(r, visibility));
-      }
+      if (r.kind === 'message') return Promise.resolve(this.#deliver(r, visibility));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -287,9 +284,7 @@ export class Queue<T = unknown> implements Receiver<T> {
   tryGet(): T | undefined {
     this.#checkOpen();
     const r = this.#ring.take(undefined);
-    if (r.kind !== 'message') return undefined;
-    if (this.#ring.claimed > 0) this.#watchClaims();
-    return this.#deliver(r, undefined) as T;
+    return r.kind === 'message' ? (this.#deliver(r, undefined) as T) : undefined;
   }
 
   /** Same as {@link get} without `ack`: the {@link Receiver} contract. */
@@ -322,7 +317,9 @@ export class Queue<T = unknown> implements Receiver<T> {
     return v;
   }
 
+  /** Turns a taken message into what `get` returns (and watches the claims the take may have made). */
   #deliver(r: Extract<TakeResult, { kind: 'message' }>, visibility: number | undefined): T | Delivery<T> {
+    if (this.#ring.claimed > 0) this.#watchClaims();
     if (visibility === undefined) return this.#codec.decode(r.bytes);
     let message: T;
     try {
@@ -375,10 +372,7 @@ export class Queue<T = unknown> implements Receiver<T> {
         await ring.headLock.acquire(check);
         r = ring.takeLocked(visibility);
       }
-      if (r.kind === 'message') {
-        if (ring.claimed > 0) this.#watchClaims();
-        return this.#deliver(r, visibility);
-      }
+      if (r.kind === 'message') return this.#deliver(r, visibility);
       if (ended) throw ended;
       if (!spun && this.#spinMs > 0) {
         spun = true;
@@ -390,10 +384,7 @@ export class Queue<T = unknown> implements Receiver<T> {
       const seen = Atomics.load(i32, W_NOT_EMPTY);
       Atomics.store(i32, W_CONSUMERS_ARMED, armToken(seen));
       const again = ring.take(visibility);
-      if (again.kind === 'message') {
-        if (ring.claimed > 0) this.#watchClaims();
-        return this.#deliver(again, visibility);
-      }
+      if (again.kind === 'message') return this.#deliver(again, visibility);
       if (again.kind === 'locked') continue;
       const now = Date.now();
       if (deadline !== undefined && now >= deadline) throw timedOut(options.timeout);
