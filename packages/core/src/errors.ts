@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 /**
  * The stable error codes of every @ipc package. Branch on these, never on message text.
  *
@@ -105,9 +106,15 @@ const errnoToCode: Readonly<Record<string, IpcErrorCode>> = {
   ENAMETOOLONG: 'ERR_INVALID_ARGUMENT',
 };
 
+/** Errno names by number, for errors of native addons that carry only the number. */
+const errnoNames = new Map<number, string>(
+  Object.entries(constants.errno).map(([name, value]) => [value, name] as const),
+);
+
 /**
  * Wraps any thrown value as an {@link IpcError}: an `IpcError` is returned as is, an OS error
- * (`err.code` like `ENOENT`) gets the matching code, anything else gets `fallback`.
+ * (`err.code` like `ENOENT`, or only a numeric `err.errno` as a native addon throws it) gets the
+ * matching code, anything else gets `fallback`.
  */
 export function toIpcError(
   err: unknown,
@@ -117,10 +124,16 @@ export function toIpcError(
   if (isIpcError(err)) return err;
   const sys = (typeof err === 'object' && err !== null ? err : {}) as {
     code?: unknown;
+    errno?: unknown;
     syscall?: unknown;
     message?: unknown;
   };
-  const errno = typeof sys.code === 'string' ? sys.code : undefined;
+  const errno =
+    typeof sys.code === 'string'
+      ? sys.code
+      : typeof sys.errno === 'number'
+        ? errnoNames.get(Math.abs(sys.errno))
+        : undefined;
   const code = (errno !== undefined ? errnoToCode[errno] : undefined) ?? fallback;
   const text = typeof sys.message === 'string' ? sys.message : String(err);
   return new IpcError(code, context === undefined ? text : `${context}: ${text}`, {

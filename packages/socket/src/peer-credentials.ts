@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { constants } from 'node:os';
 import { IpcError, toIpcError } from '@ipc/core';
 import type { SocketAddress } from './address.js';
 import { addon } from './load-addon.js';
@@ -58,7 +57,7 @@ export function readPeerCredentials(socket: Socket, address: SocketAddress): Pee
     const { pid, uid, gid } = native.peerCred(fd);
     return Object.freeze({ pid, uid, gid });
   } catch (err) {
-    return osError(err, 'cannot read the peer credentials (getsockopt SO_PEERCRED)');
+    return toIpcError(err, 'ERR_INTERNAL', 'cannot read the peer credentials (getsockopt SO_PEERCRED)');
   }
 }
 
@@ -84,19 +83,4 @@ export function peerOf(info: ConnectionInfo): PeerCredentials | undefined {
   const failure = failures.get(info);
   if (failure !== undefined) throw new IpcError(failure.code, failure.message, { cause: failure });
   return info.peer;
-}
-
-const errnoNames = new Map<number, string>(
-  Object.entries(constants.errno).map(([name, value]) => [value, name] as const),
-);
-
-/** Turns the addon's error (`errno` number + `syscall`) into an `IpcError` (ENOSYS → ERR_UNSUPPORTED…). */
-function osError(err: unknown, context: string): IpcError {
-  const e = err as { errno?: unknown; syscall?: unknown; message?: unknown };
-  const name = typeof e.errno === 'number' ? errnoNames.get(e.errno) : undefined;
-  return toIpcError(
-    name === undefined ? err : { code: name, syscall: e.syscall, message: String(e.message) },
-    'ERR_INTERNAL',
-    context,
-  );
 }
