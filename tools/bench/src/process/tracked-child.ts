@@ -28,14 +28,20 @@ export class TrackedChildren {
     child.stderr?.setEncoding('utf8').on('data', (s: string) => {
       tail = (tail + s).slice(-2000);
     });
-    child.on('error', (err) => this.rejectFailure(new Error(`${label}: ${err.message}`)));
+    let channelError: Error | undefined;
+    child.on('error', (err) => {
+      // A write to a child that is dying (EPIPE on its IPC channel) is a symptom: its exit, with the
+      // reason on its stderr, usually follows at once and says more. Report the error only if it does not.
+      channelError ??= err;
+      setTimeout(() => this.rejectFailure(new Error(`${label}: ${err.message}`)), 1000).unref();
+    });
     child.on('exit', (code, signal) => {
       this.children.delete(child);
       if ((this.expectExit || mayExit) && code === 0) return;
       const last = lastLine(tail);
       // Give stderr a moment to arrive before reporting.
       setTimeout(() => {
-        const why = lastLine(tail) || last || 'no error output';
+        const why = lastLine(tail) || last || channelError?.message || 'no error output';
         this.rejectFailure(
           new Error(`${label} exited (${signal ?? `code ${code}`}) before the run finished: ${why}`),
         );
