@@ -6,6 +6,7 @@ import { constants } from 'node:os';
  * - `ERR_TIMEOUT` — a `timeout` option elapsed.
  * - `ERR_ABORTED` — an `AbortSignal` fired.
  * - `ERR_FRAME_TOO_LARGE` — a frame header claimed more than `maxFrameBytes`.
+ * - `ERR_BUFFER_TOO_SMALL` — `recvInto` was given a buffer smaller than the next message (which stays queued).
  * - `ERR_DECODE` — bytes that the codec or framing cannot decode.
  * - `ERR_ENCODE` — a value the codec cannot encode.
  * - `ERR_INVALID_MESSAGE` — a decoded message that the `validate` hook rejected.
@@ -26,6 +27,7 @@ export type IpcErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'
   | 'ERR_FRAME_TOO_LARGE'
+  | 'ERR_BUFFER_TOO_SMALL'
   | 'ERR_DECODE'
   | 'ERR_ENCODE'
   | 'ERR_INVALID_MESSAGE'

@@ -1,4 +1,5 @@
-import { DuplexChannel } from '@ipc/core';
+import { DuplexChannel, type RecvOptions, type Sender } from '@ipc/core';
+import type { FifoReceiver } from './fifo-receiver.js';
 import { openFifo, type OpenFifoOptions } from './open-fifo.js';
 
 /** The two FIFOs of a {@link openFifoChannel}: one this side reads, one it writes. */
@@ -13,7 +14,23 @@ export interface FifoChannelPaths {
  * A two-way channel made of two one-way FIFOs: `close()` closes the sender (the other side's
  * reader ends), then the receiver.
  */
-export class FifoChannel<Out, In = Out> extends DuplexChannel<Out, In> {}
+export class FifoChannel<Out, In = Out> extends DuplexChannel<Out, In> {
+  /**
+   * @param sender - the writing end
+   * @param receiver - the reading end
+   */
+  constructor(
+    override readonly sender: Sender<Out>,
+    override readonly receiver: FifoReceiver<In>,
+  ) {
+    super(sender, receiver);
+  }
+
+  /** {@inheritDoc FifoReceiver.recvInto} */
+  recvInto(buffer: Uint8Array, offset?: number, options?: RecvOptions): Promise<number> {
+    return this.receiver.recvInto(buffer, offset, options);
+  }
+}
 
 /**
  * Opens a two-way channel over two FIFOs (`paths.read` and `paths.write`; the other side passes them

@@ -13,7 +13,7 @@ import {
   type RecvOptions,
   type StreamChannelOptions,
 } from '@ipc/core';
-import { feedDecoder, Inbox } from '@ipc/core/internal';
+import { bytesOnly, feedDecoder, Inbox, offerToDecoder, receiveInto } from '@ipc/core/internal';
 
 /** Options of a FIFO {@link FifoReceiver}. */
 export interface FifoReceiverOptions<T> extends StreamChannelOptions<T> {
@@ -37,6 +37,7 @@ export class FifoReceiver<T> implements Receiver<T> {
   private readonly codec: Codec<T>;
   private readonly framing: Framing;
   private readonly validate: ((value: unknown) => T) | undefined;
+  private readonly intoSupport: IpcError | undefined;
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
   private discarding = false;
@@ -57,6 +58,7 @@ export class FifoReceiver<T> implements Receiver<T> {
     this.codec = resolveCodec<T>(options.codec);
     this.framing = resolveFraming(options.framing);
     this.validate = options.validate === undefined ? undefined : compileValidator(options.validate);
+    this.intoSupport = bytesOnly(this.codec, this.validate !== undefined);
     this.inbox = new Inbox<T>({
       highWaterMessages: options.highWaterMessages,
       highWaterBytes: options.highWaterBytes,
@@ -80,6 +82,19 @@ export class FifoReceiver<T> implements Receiver<T> {
   /** {@inheritDoc Receiver.recv} */
   recv(options?: RecvOptions): Promise<T> {
     return this.inbox.recv(options);
+  }
+
+  /**
+   * Receives the next message's bytes into `buffer` at `offset` and resolves with their count, like
+   * Python's `Connection.recv_bytes_into` (see `StreamReceiver.recvInto` in @ipc/core): one buffer
+   * for a stream of big messages, which the kernel reads straight into when this is the only receive
+   * waiting and it has no `timeout` or `signal`. Needs the `raw` codec and no `validate`
+   * (`ERR_UNSUPPORTED`); a message longer than the room rejects with `ERR_BUFFER_TOO_SMALL` and stays
+   * queued.
+   */
+  recvInto(buffer: Uint8Array, offset = 0, options: RecvOptions = {}): Promise<number> {
+    const offer = (target: Uint8Array): boolean => offerToDecoder(this.decoder, target);
+    return receiveInto(this.inbox, offer, this.intoSupport, buffer, offset, options);
   }
 
   /** Stops reading and closes the descriptors (idempotent). Buffered messages are dropped. */

@@ -1,5 +1,5 @@
 import { fstatSync } from 'node:fs';
-import { IpcError, type Channel, type StreamChannelOptions } from '@ipc/core';
+import { IpcError, type StreamChannel, type StreamChannelOptions } from '@ipc/core';
 import { channelOnFd } from './socket-channel.js';
 import { checkChannelFd, DEFAULT_CHANNEL_FD } from './stdio-layout.js';
 import { PIPE_FD_ENV } from './spawn-channel.js';
@@ -34,7 +34,7 @@ export interface ParentChannelOptions<In = unknown> extends StreamChannelOptions
  */
 export function parentChannel<Out = unknown, In = Out>(
   options: ParentChannelOptions<In> = {},
-): Channel<Out, In> {
+): StreamChannel<Out, In> {
   const { fd: fdOption, ...channelOptions } = options;
   const fromEnv = process.env[PIPE_FD_ENV];
   const fd = checkChannelFd(

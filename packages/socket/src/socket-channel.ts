@@ -9,7 +9,7 @@ import {
   type StreamChannel,
   type WaitOptions,
 } from '@ipc/core';
-import { Deque, Inbox } from '@ipc/core/internal';
+import { Deque, Inbox, receiveInto } from '@ipc/core/internal';
 import type { SocketAddress } from './address.js';
 import type { AuthDigest } from './auth-handshake.js';
 import { peerOf, type PeerCredentials } from './peer-credentials.js';
@@ -145,6 +145,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
   private closing: Promise<void> | undefined;
   private down = false;
   private connectionInfo: ConnectionInfo;
+  private recvIntoUnsupported: IpcError | undefined;
 
   /**
    * @internal Made by `listen` and `connect`.
@@ -237,6 +238,23 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
   }
 
   /**
+   * Receives the next message's bytes into `buffer` at `offset` and resolves with their count, like
+   * Python's `Connection.recv_bytes_into` (see `StreamReceiver.recvInto` in @ipc/core): one buffer for
+   * a stream of big messages, read straight into by the kernel when this is the only receive waiting,
+   * it has no `timeout` or `signal`, and the connection has no request handler. Needs a connection
+   * with the `raw` codec and no `validate` (`ERR_UNSUPPORTED`); a message longer than the room rejects
+   * with `ERR_BUFFER_TOO_SMALL` and stays queued.
+   */
+  recvInto(buffer: Uint8Array, offset = 0, options: RecvOptions = {}): Promise<number> {
+    const receiver = this.link?.receiver;
+    // The pump forwards the link's messages here in order: a message the link reads into `target`
+    // reaches this inbox next, untouched (raw bytes are never request envelopes).
+    const offer = (target: Uint8Array): boolean =>
+      this.handler === undefined && receiver !== undefined && receiver.offerInto(target);
+    return receiveInto(this.inbox, offer, this.recvIntoUnsupported, buffer, offset, options);
+  }
+
+  /**
    * Sends a request and waits for its reply. Many may be in flight; replies are matched by id.
    * Rejects with `ERR_REMOTE` when the handler threw (message and `cause.code` from the remote),
    * `ERR_TIMEOUT`/`ERR_ABORTED` per the options (the handler's `ctx.signal` then fires),
@@ -294,6 +312,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
   /** @internal A new link (first connection or a reconnect). */
   attach(link: StreamChannel<unknown, unknown>, info: ConnectionInfo): void {
     this.link = link;
+    this.recvIntoUnsupported = link.receiver.recvIntoUnsupported;
     this.connectionInfo = info;
     this.down = false;
     for (const waiting of this.waitingSends.drain()) {

@@ -13,6 +13,13 @@ export interface FrameDecoder {
    * throws `ERR_PEER_GONE` when the stream stopped in the middle of a frame.
    */
   end(): Uint8Array[];
+  /**
+   * Optional: lets the payload of the next frame to complete land in `target` (from its start) when it
+   * fits, instead of in a buffer of the decoder's own; that frame is then returned as a view of
+   * `target`. Only the next frame to complete may use it: the offer ends when any frame completes,
+   * or when called with `undefined`. For `recvInto`.
+   */
+  receiveInto?(target: Uint8Array | undefined): void;
 }
 
 /** Options of a frame decoder. */

@@ -5,7 +5,7 @@ import type { FrameDecoder, FrameDecoderOptions, Framing } from './framing.js';
 /** Payloads longer than this use Python's escape: a 0xFFFFFFFF length, then a u64 length. */
 const ESCAPE_ABOVE = 0x7fffffff;
 const ESCAPE = 0xffffffff;
-/** In direct-read mode, a read goes straight into a frame's own buffer when at least this much of it is missing. */
+/** In direct-read mode, a frame at least this big is read into its own buffer (see `readBuffer`). */
 const DIRECT_MIN = 64 * 1024;
 /** Other reads land in fresh regions of slabs this big ... */
 const SLAB_BYTES = 1024 * 1024;
@@ -79,6 +79,12 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   private slab: Buffer | undefined;
   private slabPos = 0;
   private readingDirect = false;
+  /** The last frame was read into an offered buffer (see {@link readBuffer}). */
+  private afterLent = false;
+  /** Where the payload of the next frame to complete may land (see {@link receiveInto}). */
+  private target: Uint8Array | undefined;
+  /** Whether `body` is the offered target. */
+  private bodyLent = false;
 
   /** @param options - `maxFrameBytes` (default 64 MiB) */
   constructor(options: FrameDecoderOptions = {}) {
@@ -125,41 +131,57 @@ export class LengthPrefixedDecoder implements FrameDecoder {
       this.checkLength(length);
       if (end - pos >= length) {
         frames.push(chunk.subarray(pos, pos + length));
+        this.target = undefined;
         pos += length;
       } else {
         this.bodyLength = length;
         this.bodyFill = 0;
+        this.body = this.takeTarget(length);
       }
     }
     return frames;
   }
 
   /**
-   * Where the next read should land (direct-read mode): the rest of the frame being received when
-   * at least 64 KiB of it is missing, else a fresh region of a slab. Follow each call with one
+   * Where the next read should land (direct-read mode). A big frame (64 KiB or more) is read into its
+   * own buffer: while at least 64 KiB of it is missing, or to its last byte when that buffer is the one
+   * offered by {@link receiveInto} (memory the caller has touched already; into a fresh allocation,
+   * the kernel's copy would take the page faults). Everything else lands in fresh regions of a slab,
+   * except that after a frame read into an offered buffer only the next header is read, so that the
+   * next body can land in the buffer offered next (by then) from its first byte. Follow each call with one
    * {@link pushRead}.
    */
   readBuffer(): Uint8Array {
-    if (this.failure === undefined && this.bodyLength >= 0 && this.bodyLength - this.bodyFill >= DIRECT_MIN) {
-      if (this.body === undefined) {
-        const body = Buffer.allocUnsafe(this.bodyLength);
-        let at = 0;
-        for (const piece of this.pieces) {
-          body.set(piece, at);
-          at += piece.byteLength;
-        }
-        this.pieces = [];
-        this.body = body;
+    if (this.failure === undefined && this.bodyLength >= DIRECT_MIN) {
+      const missing = this.bodyLength - this.bodyFill;
+      if (missing >= DIRECT_MIN || this.bodyLent) {
+        if (this.body === undefined) this.body = this.ownBody();
+        this.readingDirect = true;
+        return this.body.subarray(this.bodyFill);
       }
-      this.readingDirect = true;
-      return this.body.subarray(this.bodyFill);
     }
     this.readingDirect = false;
     if (this.slab === undefined || this.slab.byteLength - this.slabPos < REGION_MIN) {
       this.slab = Buffer.allocUnsafe(SLAB_BYTES);
       this.slabPos = 0;
     }
+    if (this.afterLent && this.bodyLength < 0 && this.headerFill === 0) {
+      this.afterLent = false;
+      return this.slab.subarray(this.slabPos, this.slabPos + 4);
+    }
     return this.slab.subarray(this.slabPos);
+  }
+
+  /** The frame's own buffer (the offered one when it fits), holding the pieces received so far. */
+  private ownBody(): Buffer {
+    const body = this.takeTarget(this.bodyLength) ?? Buffer.allocUnsafe(this.bodyLength);
+    let at = 0;
+    for (const piece of this.pieces) {
+      body.set(piece, at);
+      at += piece.byteLength;
+    }
+    this.pieces = [];
+    return body;
   }
 
   /**
@@ -178,6 +200,11 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     return this.push(chunk);
   }
 
+  /** {@inheritDoc FrameDecoder.receiveInto} */
+  receiveInto(target: Uint8Array | undefined): void {
+    this.target = target;
+  }
+
   /** {@inheritDoc FrameDecoder.end} */
   end(): Uint8Array[] {
     if (this.failure) throw this.failure;
@@ -190,7 +217,19 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     return [];
   }
 
+  /** A view of the first `length` bytes of the offered target, taken (once), if it is that big. */
+  private takeTarget(length: number): Buffer | undefined {
+    const target = this.target;
+    if (target === undefined || target.byteLength < length) return undefined;
+    this.target = undefined;
+    this.bodyLent = true;
+    return Buffer.from(target.buffer, target.byteOffset, length);
+  }
+
   private takeBody(): Uint8Array {
+    this.target = undefined;
+    this.afterLent = this.bodyLent;
+    this.bodyLent = false;
     const frame = this.body ?? Buffer.concat(this.pieces, this.bodyLength);
     this.body = undefined;
     this.pieces = [];

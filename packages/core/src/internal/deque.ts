@@ -13,6 +13,12 @@ export class Deque<T> {
     this.items.push(item);
   }
 
+  /** Puts an item in front of the others. */
+  unshift(item: T): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+  }
+
   /** Removes and returns the first item, or `undefined` when empty. */
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;

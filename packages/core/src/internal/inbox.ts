@@ -32,6 +32,7 @@ export class Inbox<T> implements AsyncIterable<T> {
   private readonly waiters = new Deque<Waiter<T>>();
   private bytes = 0;
   private full = false;
+  private closed = false;
   private ending: IpcError | undefined;
   private failure: Error | undefined;
   private readonly highMessages: number;
@@ -51,6 +52,29 @@ export class Inbox<T> implements AsyncIterable<T> {
   /** How many messages (and per-message errors) are buffered. */
   get size(): number {
     return this.entries.length;
+  }
+
+  /** How many `recv` calls are waiting for a message. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  /** The next buffered message without taking it, or `undefined` when none (or an error) is next. */
+  peek(): { value: T } | undefined {
+    const entry = this.entries.peek();
+    return entry?.ok === true ? { value: entry.value } : undefined;
+  }
+
+  /**
+   * Puts a message that `recv` returned back in front of the others (its taker refused it, and it
+   * must not be lost): the next `recv` gets it.
+   */
+  unshift(value: T, bytes = 0): void {
+    if (this.closed) return;
+    const waiter = this.waiters.shift();
+    if (waiter) return waiter.resolve(value);
+    this.entries.unshift({ ok: true, value, bytes });
+    this.grow(bytes);
   }
 
   /** Delivers a message (`bytes` is its size, for the flow control). */
@@ -104,6 +128,7 @@ export class Inbox<T> implements AsyncIterable<T> {
 
   /** Closes now: buffered messages are dropped and every `recv` rejects with `ERR_CLOSED`. */
   close(reason: IpcError = new IpcError('ERR_CLOSED', 'the channel is closed')): void {
+    this.closed = true;
     this.entries.drain();
     this.bytes = 0;
     this.failure = undefined;

@@ -1,3 +1,4 @@
+import type { RecvOptions } from '../channel.js';
 import { Duplex, type Readable, type Writable } from 'node:stream';
 import { DuplexChannel } from '../duplex-channel.js';
 import { resolveCodec, type CodecOption } from '../codecs/resolve-codec.js';
@@ -37,6 +38,11 @@ export class StreamChannel<Out, In = Out> extends DuplexChannel<Out, In> {
     override readonly receiver: StreamReceiver<In>,
   ) {
     super(sender, receiver);
+  }
+
+  /** {@inheritDoc StreamReceiver.recvInto} */
+  recvInto(buffer: Uint8Array, offset?: number, options?: RecvOptions): Promise<number> {
+    return this.receiver.recvInto(buffer, offset, options);
   }
 }
 

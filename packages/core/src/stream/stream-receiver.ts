@@ -5,6 +5,7 @@ import { IpcError, toIpcError } from '../errors.js';
 import type { FrameDecoder } from '../framing/framing.js';
 import { Inbox } from '../internal/inbox.js';
 import { feedDecoder } from './direct-reads.js';
+import { bytesOnly, offerToDecoder, receiveInto } from './receive-into.js';
 
 /** Options of {@link StreamReceiver}. */
 export interface StreamReceiverOptions<T> {
@@ -31,6 +32,11 @@ const PEER_GONE_ERRNOS = new Set(['ECONNRESET', 'EPIPE']);
 export class StreamReceiver<T> implements Receiver<T> {
   private readonly inbox: Inbox<T>;
   private closing: Promise<void> | undefined;
+  /**
+   * Why {@link StreamReceiver.recvInto} cannot work on this receiver (`ERR_UNSUPPORTED`: not the raw
+   * codec, or a validator), or `undefined` when it can.
+   */
+  readonly recvIntoUnsupported: IpcError | undefined;
 
   /**
    * @param readable - the byte stream to read (destroyed on close)
@@ -44,6 +50,7 @@ export class StreamReceiver<T> implements Receiver<T> {
     private readonly decoder: FrameDecoder,
     options: StreamReceiverOptions<T> = {},
   ) {
+    this.recvIntoUnsupported = bytesOnly(codec, options.validate !== undefined);
     this.inbox = new Inbox<T>({
       highWaterMessages: options.highWaterMessages,
       highWaterBytes: options.highWaterBytes,
@@ -81,6 +88,39 @@ export class StreamReceiver<T> implements Receiver<T> {
   /** {@inheritDoc Receiver.recv} */
   recv(options?: RecvOptions): Promise<T> {
     return this.inbox.recv(options);
+  }
+
+  /**
+   * Receives the next message's bytes into `buffer` at `offset` and resolves with their count, like
+   * Python's `Connection.recv_bytes_into`: the receiver keeps one buffer for a stream of big messages
+   * instead of a new allocation per message. With the length-prefixed framing on a plain
+   * `net.Socket`, a big message (64 KiB or more) that arrives while this is the only receive waiting,
+   * without `timeout` or `signal`, is read by the kernel straight into `buffer`; otherwise it is
+   * copied there.
+   *
+   * Needs the `raw` codec and no `validate` (`ERR_UNSUPPORTED` otherwise). A message longer than the
+   * room from `offset` rejects with `ERR_BUFFER_TOO_SMALL` and stays first in line for the next
+   * receive. `buffer` must not be touched until the promise settles.
+   *
+   * @example
+   * ```ts
+   * const buffer = Buffer.allocUnsafe(1 << 20);
+   * const n = await channel.recvInto(buffer);
+   * process(buffer.subarray(0, n));
+   * ```
+   */
+  recvInto(buffer: Uint8Array, offset = 0, options: RecvOptions = {}): Promise<number> {
+    const offer = (target: Uint8Array): boolean => this.offerInto(target);
+    return receiveInto(this.inbox, offer, this.recvIntoUnsupported, buffer, offset, options);
+  }
+
+  /**
+   * For a wrapper that forwards this receiver's messages in order (and has its own `recvInto`):
+   * offers `target` for the payload of the next message to arrive, when none is buffered here;
+   * returns whether it was offered. That message then arrives as a view of `target`.
+   */
+  offerInto(target: Uint8Array): boolean {
+    return this.inbox.size === 0 && offerToDecoder(this.decoder, target);
   }
 
   /**

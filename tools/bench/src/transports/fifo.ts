@@ -2,10 +2,12 @@
  * `@ipc/fifo`: two FIFOs in the case's folder, one each way (`openFifoChannel`). `ipc-fifo` is the
  * single-writer mode (`exclusive: true`: coalesced writes, any frame size); `ipc-fifo-shared` the
  * default mode, safe with other writers (whole frames ≤ PIPE_BUF per write, one write in flight), which
- * refuses W3's 1 MiB frames by design.
+ * refuses W3's 1 MiB frames by design. W3 is received with `recvInto` one buffer.
  */
 import { join } from 'node:path';
+import type { FifoChannel } from '@ipc/fifo';
 import type { BenchCase, LinkSides } from '../adapter.js';
+import { receivingInto } from '../links/receive-into-link.js';
 
 const codecFor = (payload: 'object' | 'bytes'): 'raw' | 'msgpack' =>
   payload === 'bytes' ? 'raw' : 'msgpack';
@@ -32,10 +34,11 @@ function fifoSides(exclusive: boolean): LinkSides {
     },
     async peer(ctx) {
       const { openFifoChannel } = await import('@ipc/fifo');
-      return openFifoChannel(
+      const channel = await openFifoChannel(
         { read: ctx.info['toPeer'] as string, write: ctx.info['fromPeer'] as string },
         { codec: codecFor(ctx.payload), exclusive, timeout: 30_000 },
       );
+      return ctx.payload === 'bytes' ? receivingInto(channel as FifoChannel<Uint8Array>) : channel;
     },
   };
 }
@@ -57,7 +60,7 @@ export const cases: BenchCase[] = [
     group: 'ipc',
     description: 'two FIFOs (openFifoChannel), single-writer mode: coalesced writes',
     workloads: ['W1', 'W2', 'W3'],
-    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len]' : 'msgpack, [u32 BE len]'),
+    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len], recvInto' : 'msgpack, [u32 BE len]'),
     available,
     link: fifoSides(true),
   },

@@ -1,9 +1,10 @@
 /**
  * `@ipc/pipe`: the driver starts the peer itself with `spawnChannel` (a socketpair on the child's fd 3),
- * the peer opens its end with `parentChannel`. msgpack for W1/W2, raw bytes for W3; the default
- * length-prefixed framing.
+ * the peer opens its end with `parentChannel`. msgpack for W1/W2, raw bytes for W3 (received with
+ * `recvInto` one buffer); the default length-prefixed framing.
  */
 import type { BenchCase, Link } from '../adapter.js';
+import { receivingInto } from '../links/receive-into-link.js';
 
 const codecFor = (payload: 'object' | 'bytes'): 'raw' | 'msgpack' =>
   payload === 'bytes' ? 'raw' : 'msgpack';
@@ -14,7 +15,7 @@ export const cases: BenchCase[] = [
     group: 'ipc',
     description: 'spawnChannel / parentChannel: a socketpair on the child’s fd 3, streamChannel framing',
     workloads: ['W1', 'W2', 'W3'],
-    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len]' : 'msgpack, [u32 BE len]'),
+    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len], recvInto' : 'msgpack, [u32 BE len]'),
     async available() {
       try {
         const pipe = await import('@ipc/pipe');
@@ -46,6 +47,7 @@ export const cases: BenchCase[] = [
       },
       async peer(ctx) {
         const { parentChannel } = await import('@ipc/pipe');
+        if (ctx.payload === 'bytes') return receivingInto(parentChannel<Uint8Array>({ codec: 'raw' }));
         return parentChannel({ codec: codecFor(ctx.payload) });
       },
     },

@@ -1,10 +1,13 @@
 /**
  * @ipc/socket: a server (`listen`) in the driver, a client (`connect`) in the peer, over a Unix socket
  * file in the case's private folder, and over TCP on 127.0.0.1 (an ephemeral port). msgpack for W1/W2,
- * the raw codec for W3; `[u32 BE len]` framing (streamChannel underneath).
+ * the raw codec for W3 (received with `recvInto` one buffer); `[u32 BE len]` framing (streamChannel
+ * underneath).
  */
 import { join } from 'node:path';
+import type { SocketChannel } from '@ipc/socket';
 import type { BenchCase, CaseContext, DriverContext, Link } from '../adapter.js';
+import { receivingInto } from '../links/receive-into-link.js';
 
 type Kind = 'unix' | 'tcp';
 
@@ -17,7 +20,7 @@ function makeCase(kind: Kind): BenchCase {
         ? '@ipc/socket server/client over a Unix domain socket file (0600)'
         : '@ipc/socket server/client over TCP on 127.0.0.1 (TCP_NODELAY)',
     workloads: ['W1', 'W2', 'W3'],
-    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len]' : 'msgpack, [u32 BE len]'),
+    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len], recvInto' : 'msgpack, [u32 BE len]'),
     async available() {
       try {
         const mod = await import('@ipc/socket');
@@ -54,7 +57,8 @@ function makeCase(kind: Kind): BenchCase {
           kind === 'unix'
             ? { kind: 'unix' as const, path: ctx.info['path'] as string }
             : { kind: 'tcp' as const, host: '127.0.0.1', port: ctx.info['port'] as number };
-        return connect(address, { codec, maxFrameBytes: 8 * 1024 * 1024, timeout: 30_000 });
+        const channel = await connect(address, { codec, maxFrameBytes: 8 * 1024 * 1024, timeout: 30_000 });
+        return ctx.payload === 'bytes' ? receivingInto(channel as SocketChannel<Uint8Array>) : channel;
       },
     },
   };
