@@ -1,13 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { forkChannel } from '@ipc/pipe';
-
-/** A recognisable payload of `n` bytes, different for each `seed`. */
-function payload(n: number, seed: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) b[i] = (i * 131 + seed * 7) & 0xff;
-  return b;
-}
+import { payload } from './fixtures/payload.js';
 
 describe("parentChannel reading with onread (reads into the messages' own buffers)", () => {
   it('echoes messages of every size, interleaved, intact and in order', async () => {
