@@ -154,7 +154,7 @@ describe('recvInto (bytes into the caller’s buffer, like Python’s recv_bytes
     } finally {
       await pair.a.close();
       await pair.b.close();
-      await pair.cleanup();
+      await pair.cleanup?.();
     }
   });
 
@@ -172,7 +172,7 @@ describe('recvInto (bytes into the caller’s buffer, like Python’s recv_bytes
     } finally {
       await pair.a.close();
       await pair.b.close();
-      await pair.cleanup();
+      await pair.cleanup?.();
     }
   });
 
@@ -196,7 +196,7 @@ describe('recvInto (bytes into the caller’s buffer, like Python’s recv_bytes
       for (const p of [packed, checked, raw]) {
         await p.a.close();
         await p.b.close();
-        await p.cleanup();
+        await p.cleanup?.();
       }
     }
   });
