@@ -148,8 +148,8 @@ export class LengthPrefixedDecoder implements FrameDecoder {
    * offered by {@link receiveInto} (memory the caller has touched already; into a fresh allocation,
    * the kernel's copy would take the page faults). Everything else lands in fresh regions of a slab,
    * except that after a frame read into an offered buffer only the next header is read, so that the
-   * next body can land in the buffer offered next (by then) from its first byte. Follow each call with one
-   * {@link pushRead}.
+   * next body can land in the buffer offered next (by then) from its first byte. Follow each call with
+   * one {@link pushRead}.
    */
   readBuffer(): Uint8Array {
     if (this.failure === undefined && this.bodyLength >= DIRECT_MIN) {
