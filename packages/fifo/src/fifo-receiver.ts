@@ -14,6 +14,7 @@ import {
   type StreamChannelOptions,
 } from '@ipc/core';
 import { bytesOnly, feedDecoder, Inbox, offerToDecoder, receiveInto } from '@ipc/core/internal';
+import { checkPipeSize, growPipe } from './pipe-size.js';
 
 /** Options of a FIFO {@link FifoReceiver}. */
 export interface FifoReceiverOptions<T> extends StreamChannelOptions<T> {
@@ -23,6 +24,13 @@ export interface FifoReceiverOptions<T> extends StreamChannelOptions<T> {
    * the next writer, like a daemon's control FIFO; only `close()` ends it.
    */
   persistent?: boolean | undefined;
+  /**
+   * Bytes of kernel buffer to give the FIFO (Linux `F_SETPIPE_SZ`; never shrunk). Default 1 MiB, or
+   * `/proc/sys/fs/pipe-max-size` when lower: big messages then cross in a few wake-ups instead of one
+   * per 64 KiB (the kernel's default). `0` keeps the kernel's size. Best effort: without the native
+   * addon the FIFO keeps its size.
+   */
+  pipeSize?: number | undefined;
 }
 
 /**
@@ -38,6 +46,7 @@ export class FifoReceiver<T> implements Receiver<T> {
   private readonly framing: Framing;
   private readonly validate: ((value: unknown) => T) | undefined;
   private readonly intoSupport: IpcError | undefined;
+  private readonly pipeSize: number;
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
   private discarding = false;
@@ -59,6 +68,7 @@ export class FifoReceiver<T> implements Receiver<T> {
     this.framing = resolveFraming(options.framing);
     this.validate = options.validate === undefined ? undefined : compileValidator(options.validate);
     this.intoSupport = bytesOnly(this.codec, this.validate !== undefined);
+    this.pipeSize = checkPipeSize(options.pipeSize);
     this.inbox = new Inbox<T>({
       highWaterMessages: options.highWaterMessages,
       highWaterBytes: options.highWaterBytes,
@@ -114,6 +124,7 @@ export class FifoReceiver<T> implements Receiver<T> {
   }
 
   private attach(fd: number): void {
+    growPipe(fd, this.pipeSize);
     const socket = new Socket({ fd, readable: true, writable: false });
     const decoder = this.framing.createDecoder({ maxFrameBytes: this.options.maxFrameBytes });
     this.socket = socket;

@@ -22,3 +22,4 @@ export { FifoReceiver, type FifoReceiverOptions } from './fifo-receiver.js';
 export { AtomicFrameSender } from './atomic-frame-sender.js';
 export { FifoChannel, openFifoChannel, type FifoChannelPaths } from './fifo-channel.js';
 export { PIPE_BUF } from './pipe-buf.js';
+export { DEFAULT_PIPE_SIZE } from './pipe-size.js';

@@ -12,6 +12,7 @@ import { AtomicFrameSender } from './atomic-frame-sender.js';
 import { checkPath } from './fifo-path.js';
 import { FifoReceiver } from './fifo-receiver.js';
 import { closeQuietly, openReadFd, openWriteFd } from './open-fifo-fd.js';
+import { checkPipeSize, growPipe } from './pipe-size.js';
 
 /** Options of {@link openFifo}. */
 export interface OpenFifoOptions<T = unknown> extends StreamChannelOptions<T> {
@@ -31,6 +32,12 @@ export interface OpenFifoOptions<T = unknown> extends StreamChannelOptions<T> {
    * and coalesced writes of up to 32 KiB (faster), which other writers could interleave with.
    */
   exclusive?: boolean | undefined;
+  /**
+   * Bytes of kernel buffer to give the FIFO (Linux `F_SETPIPE_SZ`; never shrunk), reading or writing.
+   * Default 1 MiB, or `/proc/sys/fs/pipe-max-size` when lower; `0` keeps the kernel's 64 KiB. Best
+   * effort: without the native addon the FIFO keeps its size.
+   */
+  pipeSize?: number | undefined;
 }
 
 /**
@@ -67,6 +74,7 @@ export async function openFifo<T = unknown>(
   throwIfAborted(options.signal);
   const codec = resolveCodec<T>(options.codec);
   const framing = resolveFraming(options.framing);
+  const pipeSize = checkPipeSize(options.pipeSize);
   if (mode === 'r') {
     framing.createDecoder({ maxFrameBytes: options.maxFrameBytes }); // checks the limit
     const fd = await openReadFd(path);
@@ -81,6 +89,7 @@ export async function openFifo<T = unknown>(
     throw new IpcError('ERR_INVALID_ARGUMENT', `mode must be 'r' or 'w', got ${JSON.stringify(mode)}`);
   }
   const fd = await openWriteFd(path, { signal: options.signal, timeout: options.timeout });
+  growPipe(fd, pipeSize);
   const socket = new Socket({ fd, readable: false, writable: true });
   if (options.exclusive === true) return streamSender<T>(socket, { codec, framing });
   return new AtomicFrameSender<T>(socket, codec, framing);
