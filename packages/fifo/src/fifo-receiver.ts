@@ -25,10 +25,10 @@ export interface FifoReceiverOptions<T> extends StreamChannelOptions<T> {
    */
   persistent?: boolean | undefined;
   /**
-   * Bytes of kernel buffer to give the FIFO (Linux `F_SETPIPE_SZ`; never shrunk). Default 1 MiB, or
-   * `/proc/sys/fs/pipe-max-size` when lower: big messages then cross in a few wake-ups instead of one
-   * per 64 KiB (the kernel's default). `0` keeps the kernel's size. Best effort: without the native
-   * addon the FIFO keeps its size.
+   * Bytes of kernel buffer to give the FIFO (Linux `F_SETPIPE_SZ`; never shrunk), by a reader and by
+   * `openFifo`'s writers. Default 1 MiB, or `/proc/sys/fs/pipe-max-size` when lower: big messages then
+   * cross in a few wake-ups instead of one per 64 KiB (the kernel's default). `0` keeps the kernel's
+   * size. Best effort: without the native addon the FIFO keeps its size.
    */
   pipeSize?: number | undefined;
 }
@@ -45,7 +45,9 @@ export class FifoReceiver<T> implements Receiver<T> {
   private readonly codec: Codec<T>;
   private readonly framing: Framing;
   private readonly validate: ((value: unknown) => T) | undefined;
-  private readonly intoSupport: IpcError | undefined;
+  private readonly recvIntoUnsupported: IpcError | undefined;
+  /** Offers a `recvInto` buffer to the current session's decoder. */
+  private readonly offerInto = (target: Uint8Array): boolean => offerToDecoder(this.decoder, target);
   private readonly pipeSize: number;
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
@@ -67,7 +69,7 @@ export class FifoReceiver<T> implements Receiver<T> {
     this.codec = resolveCodec<T>(options.codec);
     this.framing = resolveFraming(options.framing);
     this.validate = options.validate === undefined ? undefined : compileValidator(options.validate);
-    this.intoSupport = bytesOnly(this.codec, this.validate !== undefined);
+    this.recvIntoUnsupported = bytesOnly(this.codec, this.validate !== undefined);
     this.pipeSize = checkPipeSize(options.pipeSize);
     this.inbox = new Inbox<T>({
       highWaterMessages: options.highWaterMessages,
@@ -103,8 +105,7 @@ export class FifoReceiver<T> implements Receiver<T> {
    * queued.
    */
   recvInto(buffer: Uint8Array, offset = 0, options: RecvOptions = {}): Promise<number> {
-    const offer = (target: Uint8Array): boolean => offerToDecoder(this.decoder, target);
-    return receiveInto(this.inbox, offer, this.intoSupport, buffer, offset, options);
+    return receiveInto(this.inbox, this.offerInto, this.recvIntoUnsupported, buffer, offset, options);
   }
 
   /** Stops reading and closes the descriptors (idempotent). Buffered messages are dropped. */

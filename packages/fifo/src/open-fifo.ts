@@ -1,21 +1,13 @@
 import { Socket } from 'node:net';
-import {
-  IpcError,
-  resolveCodec,
-  resolveFraming,
-  streamSender,
-  throwIfAborted,
-  type Sender,
-  type StreamChannelOptions,
-} from '@ipc/core';
+import { IpcError, resolveCodec, resolveFraming, streamSender, throwIfAborted, type Sender } from '@ipc/core';
 import { AtomicFrameSender } from './atomic-frame-sender.js';
 import { checkPath } from './fifo-path.js';
-import { FifoReceiver } from './fifo-receiver.js';
+import { FifoReceiver, type FifoReceiverOptions } from './fifo-receiver.js';
 import { closeQuietly, openReadFd, openWriteFd } from './open-fifo-fd.js';
 import { checkPipeSize, growPipe } from './pipe-size.js';
 
 /** Options of {@link openFifo}. */
-export interface OpenFifoOptions<T = unknown> extends StreamChannelOptions<T> {
+export interface OpenFifoOptions<T = unknown> extends FifoReceiverOptions<T> {
   /**
    * Cancels the wait for a reader when opening for writing (`ERR_ABORTED`). Opening for reading never
    * waits; an aborted signal still fails it.
@@ -23,8 +15,6 @@ export interface OpenFifoOptions<T = unknown> extends StreamChannelOptions<T> {
   signal?: AbortSignal | undefined;
   /** Milliseconds to wait for a reader when opening for writing (`ERR_TIMEOUT`). Default: no limit. */
   timeout?: number | undefined;
-  /** Reading: keep waiting for the next writer when the last one closes (see `FifoReceiverOptions.persistent`). Default `false`. */
-  persistent?: boolean | undefined;
   /**
    * Writing: this sender is the FIFO's only writer. `false` (default): safe with other writers —
    * every `write(2)` holds whole frames and at most `PIPE_BUF` (4096) bytes, which the kernel writes
@@ -32,12 +22,6 @@ export interface OpenFifoOptions<T = unknown> extends StreamChannelOptions<T> {
    * and coalesced writes of up to 32 KiB (faster), which other writers could interleave with.
    */
   exclusive?: boolean | undefined;
-  /**
-   * Bytes of kernel buffer to give the FIFO (Linux `F_SETPIPE_SZ`; never shrunk), reading or writing.
-   * Default 1 MiB, or `/proc/sys/fs/pipe-max-size` when lower; `0` keeps the kernel's 64 KiB. Best
-   * effort: without the native addon the FIFO keeps its size.
-   */
-  pipeSize?: number | undefined;
 }
 
 /**
@@ -74,7 +58,6 @@ export async function openFifo<T = unknown>(
   throwIfAborted(options.signal);
   const codec = resolveCodec<T>(options.codec);
   const framing = resolveFraming(options.framing);
-  const pipeSize = checkPipeSize(options.pipeSize);
   if (mode === 'r') {
     framing.createDecoder({ maxFrameBytes: options.maxFrameBytes }); // checks the limit
     const fd = await openReadFd(path);
@@ -88,6 +71,7 @@ export async function openFifo<T = unknown>(
   if (mode !== 'w') {
     throw new IpcError('ERR_INVALID_ARGUMENT', `mode must be 'r' or 'w', got ${JSON.stringify(mode)}`);
   }
+  const pipeSize = checkPipeSize(options.pipeSize); // the receiver checks its own
   const fd = await openWriteFd(path, { signal: options.signal, timeout: options.timeout });
   growPipe(fd, pipeSize);
   const socket = new Socket({ fd, readable: false, writable: true });

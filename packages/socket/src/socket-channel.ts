@@ -246,13 +246,13 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
    * with `ERR_BUFFER_TOO_SMALL` and stays queued.
    */
   recvInto(buffer: Uint8Array, offset = 0, options: RecvOptions = {}): Promise<number> {
-    const receiver = this.link?.receiver;
-    // The pump forwards the link's messages here in order: a message the link reads into `target`
-    // reaches this inbox next, untouched (raw bytes are never request envelopes).
-    const offer = (target: Uint8Array): boolean =>
-      this.handler === undefined && receiver !== undefined && receiver.offerInto(target);
-    return receiveInto(this.inbox, offer, this.recvIntoUnsupported, buffer, offset, options);
+    return receiveInto(this.inbox, this.offerInto, this.recvIntoUnsupported, buffer, offset, options);
   }
+
+  // The pump forwards the link's messages here in order: a message the link reads into `target`
+  // reaches this inbox next, untouched (raw bytes are never request envelopes).
+  private readonly offerInto = (target: Uint8Array): boolean =>
+    this.handler === undefined && this.link !== undefined && this.link.receiver.offerInto(target);
 
   /**
    * Sends a request and waits for its reply. Many may be in flight; replies are matched by id.

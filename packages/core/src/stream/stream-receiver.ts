@@ -110,8 +110,7 @@ export class StreamReceiver<T> implements Receiver<T> {
    * ```
    */
   recvInto(buffer: Uint8Array, offset = 0, options: RecvOptions = {}): Promise<number> {
-    const offer = (target: Uint8Array): boolean => this.offerInto(target);
-    return receiveInto(this.inbox, offer, this.recvIntoUnsupported, buffer, offset, options);
+    return receiveInto(this.inbox, this.offerInto, this.recvIntoUnsupported, buffer, offset, options);
   }
 
   /**
@@ -119,9 +118,8 @@ export class StreamReceiver<T> implements Receiver<T> {
    * offers `target` for the payload of the next message to arrive, when none is buffered here;
    * returns whether it was offered. That message then arrives as a view of `target`.
    */
-  offerInto(target: Uint8Array): boolean {
-    return this.inbox.size === 0 && offerToDecoder(this.decoder, target);
-  }
+  readonly offerInto = (target: Uint8Array): boolean =>
+    this.inbox.size === 0 && offerToDecoder(this.decoder, target);
 
   /**
    * Takes the next message if one is already received and decoded: `{ value }`, or `undefined`

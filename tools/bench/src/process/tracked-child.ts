@@ -29,13 +29,16 @@ export class TrackedChildren {
       tail = (tail + s).slice(-2000);
     });
     let channelError: Error | undefined;
+    let errorReport: NodeJS.Timeout | undefined;
     child.on('error', (err) => {
       // A write to a child that is dying (EPIPE on its IPC channel) is a symptom: its exit, with the
       // reason on its stderr, usually follows at once and says more. Report the error only if it does not.
       channelError ??= err;
-      setTimeout(() => this.rejectFailure(new Error(`${label}: ${err.message}`)), 1000).unref();
+      errorReport ??= setTimeout(() => this.rejectFailure(new Error(`${label}: ${err.message}`)), 1000);
+      errorReport.unref();
     });
     child.on('exit', (code, signal) => {
+      clearTimeout(errorReport);
       this.children.delete(child);
       if ((this.expectExit || mayExit) && code === 0) return;
       const last = lastLine(tail);
