@@ -43,7 +43,9 @@ import { RobustLock } from './robust-lock.js';
 export type TakeResult =
   | {
       readonly kind: 'message';
+      /** The payload: the first `length` bytes of this handle's copy buffer, valid until its next take. */
       readonly bytes: Uint8Array;
+      readonly length: number;
       readonly position: number;
       readonly lease: number;
     }
@@ -296,23 +298,27 @@ export class QueueRing {
       this.headLock.release();
     }
     if (found === undefined) return EMPTY;
-    const bytes = this.#copyOut(found.at);
+    const length = this.#copyOut(found.at);
     if (visibility === undefined) {
       this.#done(found.at >> 2, stateWord(found.lease, S_TAKEN));
       if (this.#claimAt === this.#claimEnd) this.#drainedAt = performance.now();
     }
-    return { kind: 'message', bytes, position: found.position, lease: found.lease };
+    return { kind: 'message', bytes: this.#copy, length, position: found.position, lease: found.lease };
   }
 
-  /** A copy of the payload of the record at byte offset `at`, owned by the caller. */
-  #copyOut(at: number): Buffer {
+  /**
+   * Copies the payload of the record at byte offset `at` into this handle's copy buffer (taken
+   * messages are decoded from there at once, before the next take); returns its length.
+   */
+  #copyOut(at: number): number {
     const length = this.ringI32[(at >> 2) + R_LENGTH] ?? 0;
     const start = at + RECORD_HEADER;
-    // A Buffer from Node's pool: cheaper than a new ArrayBuffer for small messages, and owned by the caller.
-    const bytes = Buffer.allocUnsafe(length);
-    bytes.set(this.u8.subarray(start, start + length));
-    return bytes;
+    if (length > this.#copy.length) this.#copy = new Uint8Array(Math.max(length, 2 * this.#copy.length));
+    this.#copy.set(this.u8.subarray(start, start + length));
+    return length;
   }
+
+  #copy = new Uint8Array(4096);
 
   /**
    * Claims ready records from `head` on (head lock held), when this handle's gets come back to back:
@@ -353,7 +359,7 @@ export class QueueRing {
       const lease = this.#claimLease[this.#claimAt] ?? 0;
       this.#claimAt++;
       const at = position & this.mask;
-      const bytes = this.#copyOut(at);
+      const length = this.#copyOut(at);
       const claimed = stateWord(lease, S_CLAIMED);
       const ok =
         Atomics.compareExchange(this.ringI32, (at >> 2) + R_STATE, claimed, stateWord(lease, S_DONE)) ===
@@ -363,7 +369,7 @@ export class QueueRing {
       if (this.#claimAt === this.#claimEnd) this.#drainedAt = performance.now();
       if (!ok) continue; // put back by a recovery that judged this process dead: not ours any more
       this.notifyProducers();
-      return { kind: 'message', bytes, position, lease };
+      return { kind: 'message', bytes: this.#copy, length, position, lease };
     }
     return undefined;
   }

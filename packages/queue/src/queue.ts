@@ -320,10 +320,10 @@ export class Queue<T = unknown> implements Receiver<T> {
   /** Turns a taken message into what `get` returns (and watches the claims the take may have made). */
   #deliver(r: Extract<TakeResult, { kind: 'message' }>, visibility: number | undefined): T | Delivery<T> {
     if (this.#ring.claimed > 0) this.#watchClaims();
-    if (visibility === undefined) return this.#codec.decode(r.bytes);
+    if (visibility === undefined) return this.#decode(r);
     let message: T;
     try {
-      message = this.#codec.decode(r.bytes);
+      message = this.#decode(r);
     } catch (err) {
       this.#ring.ack(r.position, r.lease);
       throw err;
@@ -341,6 +341,16 @@ export class Queue<T = unknown> implements Receiver<T> {
         }
       },
     };
+  }
+
+  /** The message taken: decoded in place from the ring's copy buffer, or from a copy of its own. */
+  #decode(r: Extract<TakeResult, { kind: 'message' }>): T {
+    const codec = this.#codec;
+    if (codec.decodeFrom !== undefined) return codec.decodeFrom(r.bytes, 0, r.length);
+    // The codec may keep (raw: return) the bytes: a Buffer of its own, from Node's pool.
+    const bytes = Buffer.allocUnsafe(r.length);
+    bytes.set(r.bytes.subarray(0, r.length));
+    return codec.decode(bytes);
   }
 
   #streamEnd(): IpcError | undefined {

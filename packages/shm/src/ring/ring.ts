@@ -57,6 +57,8 @@ export class Ring {
     this.mask = this.capacity - 1;
     this.data = new Uint8Array(buffer, offset + HEADER_BYTES, this.capacity);
     this.words = new Int32Array(buffer, offset + HEADER_BYTES, this.capacity / 4);
+    this.readSeen = Atomics.load(this.h, R_POS) >>> 0;
+    this.writeSeen = Atomics.load(this.h, W_POS) >>> 0;
   }
 
   /** Prepares a ring of `capacity` data bytes (a power of two, 64 to 2^30) at `offset`. */
@@ -107,12 +109,11 @@ export class Ring {
    */
   reserve(length: number): number {
     const w = Atomics.load(this.h, W_POS) >>> 0;
-    const r = Atomics.load(this.h, R_POS) >>> 0;
     const need = RECORD_HEADER + ((length + 7) & ~7);
     const at = w & this.mask;
     const tail = this.capacity - at;
     const skip = need > tail ? tail : 0;
-    if (((w - r) >>> 0) + skip + need > this.capacity) return -1;
+    if (this.used(w, skip + need) + skip + need > this.capacity) return -1;
     if (skip > 0) {
       this.words[at >> 2] = WRAP;
       this.pending = skip;
@@ -121,6 +122,44 @@ export class Ring {
     this.pending = 0;
     return at + RECORD_HEADER;
   }
+
+  /**
+   * Reserves the contiguous room at the write position, for a writer that learns a record's size by
+   * writing it: the payload's offset in `data`, with {@link Ring.room} the most payload bytes it may
+   * take (at most {@link Ring.maxRecord}); -1 when fewer than `atLeast` bytes are there. Publish
+   * with {@link Ring.publish}.
+   */
+  reserveRoom(atLeast: number): number {
+    const w = Atomics.load(this.h, W_POS) >>> 0;
+    const at = w & this.mask;
+    const tail = this.capacity - at;
+    const want = Math.min(tail, RECORD_HEADER + this.maxRecord);
+    const room = Math.min(want, this.capacity - this.used(w, want)) - RECORD_HEADER;
+    if (room < atLeast) return -1;
+    this.room = room;
+    this.pending = 0;
+    return at + RECORD_HEADER;
+  }
+
+  /** Payload bytes the last {@link Ring.reserveRoom} made room for. */
+  room = 0;
+
+  /**
+   * Bytes in use from the writer's view (write position `w`): from the read position it saw last,
+   * looked up again only when that leaves less than `need` free — the reader's word is then read
+   * once per lap of the ring rather than once per record.
+   */
+  private used(w: number, need: number): number {
+    let used = (w - this.readSeen) >>> 0;
+    if (used + need > this.capacity) {
+      this.readSeen = Atomics.load(this.h, R_POS) >>> 0;
+      used = (w - this.readSeen) >>> 0;
+    }
+    return used;
+  }
+
+  private readSeen: number; // the writer's last look at the read position
+  private writeSeen: number; // the reader's last look at the write position
 
   private pending = 0;
 
@@ -154,8 +193,11 @@ export class Ring {
    */
   peek(): boolean {
     const r = Atomics.load(this.h, R_POS) >>> 0;
-    const w = Atomics.load(this.h, W_POS) >>> 0;
-    if (r === w) return false;
+    let w = this.writeSeen;
+    if (r === w) {
+      w = this.writeSeen = Atomics.load(this.h, W_POS) >>> 0;
+      if (r === w) return false;
+    }
     let at = r & this.mask;
     let skip = 0;
     if (this.words[at >> 2] === WRAP) {

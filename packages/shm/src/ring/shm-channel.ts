@@ -52,6 +52,10 @@ const MAX_SLEEP_SLICE_MS = 1000;
 const PROBE_EVERY_MS = 20;
 /** Most bytes of small messages one receive copies out of the ring at once. */
 const BATCH_BYTES = 32 * 1024;
+/** Least free room at the write position worth encoding a message into in place. */
+const IN_PLACE_MIN_ROOM = 64;
+/** "No message": what the receive steps return when there is nothing to take yet. */
+const NONE: unique symbol = Symbol('no message');
 
 /**
  * A duplex message channel over two single-producer / single-consumer rings in one named segment
@@ -73,7 +77,6 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   private readonly maxMessageBytes: number;
   private readonly sends = new SerialQueue(); // sends (and reservations) that wait, in order
   private readonly receives = new SerialQueue(); // receives that wait, in order
-  private readonly decode = (bytes: Uint8Array): In => this.codec.decode(bytes) as In;
   private held = 0; // bytes of the record recvView handed out, released on the next receive
   private readonly batch = new RecordBatch(); // messages copied out of the ring, not yet received
   private wokePeer = false; // a send woke the peer since the last receive spin (its answer comes after a wake-up)
@@ -170,6 +173,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     let bytes: Uint8Array;
     try {
       throwIfAborted(options.signal);
+      if (this.sends.pending === 0 && this.tryWriteInPlace(message)) return Promise.resolve();
       bytes = this.encode(message);
       if (this.sends.pending === 0 && this.tryWriteWhole(bytes)) return Promise.resolve();
     } catch (err) {
@@ -187,8 +191,27 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
    */
   trySend(message: Out): boolean {
     if (this.closedFlag) throw closedError();
-    const bytes = this.encode(message);
-    return this.sends.pending === 0 && this.tryWriteWhole(bytes);
+    if (this.sends.pending !== 0) return false;
+    return this.tryWriteInPlace(message) || this.tryWriteWhole(this.encode(message));
+  }
+
+  /**
+   * The codec's `encodeInto` straight into the ring's free room at the write position, when it has
+   * one and a small message fits there: no copy, no allocation. False when that cannot be done now
+   * (then nothing was sent).
+   */
+  private tryWriteInPlace(message: Out): boolean {
+    const codec = this.codec;
+    if (codec.encodeInto === undefined) return false;
+    this.checkReader(false);
+    const ring = this.tx;
+    const at = ring.reserveRoom(IN_PLACE_MIN_ROOM);
+    if (at < 0) return false;
+    const end = codec.encodeInto(message, ring.data, at, at + Math.min(ring.room, this.maxMessageBytes));
+    if (end < 0) return false;
+    ring.publish(at, end - at, end - at);
+    this.wakeReader();
+    return true;
   }
 
   private encode(message: Out): Uint8Array {
@@ -324,7 +347,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
    * view into a larger buffer (as with the stream transports): it is yours, but mind `byteOffset`.
    */
   recv(options: RecvOptions = {}): Promise<In> {
-    return this.receive(options, false, this.decode);
+    return this.receive(options, false) as Promise<In>;
   }
 
   /**
@@ -333,28 +356,29 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
    * assembled into a new buffer instead.
    */
   recvView(options: RecvOptions = {}): Promise<Uint8Array> {
-    return this.receive(options, true, asIs);
+    return this.receive(options, true) as Promise<Uint8Array>;
   }
 
-  private receive<R>(options: RecvOptions, view: boolean, finish: (bytes: Uint8Array) => R): Promise<R> {
+  /** A received message: decoded, or (`view`) its bytes in the ring. */
+  private receive(options: RecvOptions, view: boolean): Promise<unknown> {
     const spun = this.receives.pending === 0;
     if (spun) {
       // Fast path, no receive queued: take a message now (or after a short spin) without a promise hop.
       try {
-        const bytes = this.receiveNow(options, view, true);
-        if (bytes !== undefined) return Promise.resolve(finish(bytes));
+        const got = this.receiveNow(options, view, true);
+        if (got !== NONE) return Promise.resolve(got);
       } catch (err) {
         return Promise.reject(err);
       }
     }
-    return this.receives.run(async () => finish(await this.receiveBytes(options, view, spun)));
+    return this.receives.run(() => this.receiveLater(options, view, spun));
   }
 
   /**
    * The synchronous part of a receive: checks, then a message if one is there or arrives while
-   * spinning; undefined when the caller must sleep. Throws what the receive must reject with.
+   * spinning; {@link NONE} when the caller must sleep. Throws what the receive must reject with.
    */
-  private receiveNow(options: WaitOptions, view: boolean, spin: boolean): Uint8Array | undefined {
+  private receiveNow(options: WaitOptions, view: boolean, spin: boolean): unknown {
     if (this.closedFlag) throw closedError();
     const timeout = options.timeout;
     if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
@@ -369,33 +393,33 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   }
 
   /** A whole message if there is one, spinning (when `spin`) while records keep arriving. */
-  private readOrSpin(view: boolean, spin: boolean): Uint8Array | undefined {
+  private readOrSpin(view: boolean, spin: boolean): unknown {
     const ring = this.rx;
     for (;;) {
       const closed = ring.gone('writer', false);
       const got = this.tryRead(view);
-      if (got) return got;
+      if (got !== NONE) return got;
       if (closed) throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
-      if (!spin || !this.recvSpin.enabled || !this.peerIsRemote(ring, 'writer')) return undefined;
+      if (!spin || !this.recvSpin.enabled || !this.peerIsRemote(ring, 'writer')) return NONE;
       const woke = this.wokePeer;
       this.wokePeer = false;
-      if (!this.recvSpin.spin(() => !ring.empty(), woke)) return undefined;
+      if (!this.recvSpin.spin(() => !ring.empty(), woke)) return NONE;
     }
   }
 
   /** A receive that may wait; `spun`: the caller just ran {@link receiveNow} (do not spin again at once). */
-  private async receiveBytes(options: WaitOptions, view: boolean, spun: boolean): Promise<Uint8Array> {
+  private async receiveLater(options: WaitOptions, view: boolean, spun: boolean): Promise<unknown> {
     const { signal, timeout } = options;
     let got = this.receiveNow(options, view, !spun);
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout;
     const ring = this.rx;
     let slice = SLEEP_SLICE_MS;
-    while (got === undefined) {
+    while (got === NONE) {
       const gone = ring.gone('writer', this.probeDue('writer'));
       if (gone !== undefined) {
         // What the writer published before it closed or died is still delivered.
         got = this.readOrSpin(view, false);
-        if (got) break;
+        if (got !== NONE) break;
         if (gone === 'closed') throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
         throw new IpcError('ERR_PEER_GONE', 'the sending process died');
       }
@@ -432,12 +456,15 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     return true;
   }
 
-  /** One whole message from the rx ring if there is one (assembling pieces as they come). */
-  private tryRead(view: boolean): Uint8Array | undefined {
+  /**
+   * One whole message from the rx ring if there is one (assembling pieces as they come): decoded, or
+   * (`view`) as bytes; {@link NONE} when there is none. A decoding error consumes the message.
+   */
+  private tryRead(view: boolean): unknown {
     const ring = this.rx;
-    if (this.batch.pending) return this.batch.next();
+    if (this.batch.pending) return this.finish(this.batch.next(), view);
     for (;;) {
-      if (!ring.peek()) return undefined;
+      if (!ring.peek()) return NONE;
       const offset = ring.recOffset;
       const length = ring.recLength;
       const info = ring.recInfo;
@@ -450,16 +477,25 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
             this.held = size;
             return ring.data.subarray(offset, offset + length);
           }
+          const codec = this.codec;
+          if (codec.decodeFrom !== undefined) {
+            // The codec decodes in place (its value shares no memory with the ring): no copy at all.
+            try {
+              return codec.decodeFrom(ring.data, offset, offset + length);
+            } finally {
+              this.release(size);
+            }
+          }
           const run = ring.wholeRun(BATCH_BYTES);
           if (run === size - ring.recSkip) {
             const copy = ring.data.slice(offset, offset + length);
             this.release(size);
-            return copy;
+            return this.finish(copy, view);
           }
           // Several whole messages are waiting: copy them out at once (one allocation, one release).
           this.batch.take(ring.data.slice(offset - RECORD_HEADER, offset - RECORD_HEADER + run));
           this.release(ring.recSkip + run);
-          return this.batch.next();
+          return this.finish(this.batch.next(), view);
         }
         if (info < length || info > 0x7fffffff) throw new IpcError('ERR_DECODE', 'corrupt ring record');
         this.assembling = { bytes: new Uint8Array(info), filled: 0 };
@@ -474,9 +510,14 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       this.release(size);
       if (a.filled === a.bytes.byteLength) {
         this.assembling = undefined;
-        return a.bytes;
+        return this.finish(a.bytes, view);
       }
     }
+  }
+
+  /** A message's bytes (the receiver's own) as the receive returns them. */
+  private finish(bytes: Uint8Array, view: boolean): unknown {
+    return view ? bytes : this.codec.decode(bytes);
   }
 
   private release(size: number): void {
@@ -560,10 +601,6 @@ async function sleep(
   }
   if (signal.aborted) throw abortError(signal);
   return result;
-}
-
-function asIs(bytes: Uint8Array): Uint8Array {
-  return bytes;
 }
 
 function closedError(): IpcError {

@@ -15,6 +15,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
+import { asBuffer } from '@ipc/core/internal'; // amqplib copies bodies with Buffer methods
 import type { BenchCase, CaseContext, DriverContext, Link, QueueContext } from '../adapter.js';
 
 const AMQP_URL = process.env.IPC_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -302,7 +303,7 @@ async function rawAmqpLink(
   const win = windowed(
     (m) =>
       new Promise<void>((resolve, reject) => {
-        pub.sendToQueue(outbound, msgpack.encode(m) as Buffer, { persistent: false }, (err: unknown) =>
+        pub.sendToQueue(outbound, asBuffer(msgpack.encode(m)), { persistent: false }, (err: unknown) =>
           err ? reject(err instanceof Error ? err : new Error('publish failed')) : resolve(),
         );
       }),
@@ -406,7 +407,7 @@ function rawAmqpQueue(prefix: string): BenchCase['queue'] {
     await ch.assertQueue(name, { durable: false });
     const put = (m: unknown) =>
       new Promise<void>((resolve, reject) =>
-        ch.sendToQueue(name, msgpack.encode(m) as Buffer, { persistent: false }, (err: unknown) =>
+        ch.sendToQueue(name, asBuffer(msgpack.encode(m)), { persistent: false }, (err: unknown) =>
           err ? reject(err instanceof Error ? err : new Error('publish failed')) : resolve(),
         ),
       );

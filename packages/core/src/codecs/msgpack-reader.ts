@@ -1,0 +1,194 @@
+/**
+ * A MessagePack reader for the values most messages are made of — maps with short string keys (to
+ * plain objects), arrays, strings, numbers, booleans, nil — reading a range of a caller's buffer in
+ * place, and sharing no memory with it afterwards. Anything else (binary, extensions, 64-bit
+ * integers, other keys) and anything malformed is left to msgpackr: {@link readMsgpack} then says
+ * {@link NOT_READ} and the codec hands the bytes to msgpackr, which decodes them or says what is
+ * wrong. What it returns equals what msgpackr returns for the same bytes (strings that are not valid
+ * UTF-8 aside: this reader replaces bad sequences with U+FFFD).
+ */
+
+/** {@link readMsgpack}'s result when msgpackr must decode the bytes instead. */
+export const NOT_READ: unique symbol = Symbol('msgpack: not read');
+
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const f32 = new Float32Array(1);
+const f32Bytes = new Uint8Array(f32.buffer);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const fromCharCode = String.fromCharCode;
+
+/** Thrown inside the reader to give the bytes to msgpackr. */
+const giveUp = new Error('not read');
+
+// The reader's state during one call. Reading runs no user code, so it never re-enters.
+let s: Uint8Array = new Uint8Array(0);
+let q = 0;
+let stop = 0;
+
+/**
+ * Reads the msgpack value in `source[start, end)`: the value (which shares no memory with `source`),
+ * or {@link NOT_READ} when msgpackr must decode these bytes (a type this reader leaves to it, or
+ * bytes that are not exactly one well-formed value).
+ */
+export function readMsgpack(source: Uint8Array, start: number, end: number): unknown {
+  s = source;
+  q = start;
+  stop = Math.min(end, source.length);
+  try {
+    const value = read();
+    return q === stop ? value : NOT_READ;
+  } catch {
+    return NOT_READ; // ours (giveUp), or a malformed message's stack overflow: msgpackr says which
+  } finally {
+    s = EMPTY;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function read(): unknown {
+  if (q >= stop) throw giveUp;
+  const b = s[q++] as number;
+  if (b < 0x80) return b;
+  if (b < 0x90) return readMap(b & 0x0f);
+  if (b < 0xa0) return readArray(b & 0x0f);
+  if (b < 0xc0) return readString(b & 0x1f);
+  if (b >= 0xe0) return b - 0x100;
+  switch (b) {
+    case 0xc0:
+      return null;
+    case 0xc2:
+      return false;
+    case 0xc3:
+      return true;
+    case 0xca:
+      return readFloat32();
+    case 0xcb:
+      return readFloat64();
+    case 0xcc:
+      return readUint(1);
+    case 0xcd:
+      return readUint(2);
+    case 0xce:
+      return readUint(4);
+    case 0xd0:
+      return (readUint(1) << 24) >> 24;
+    case 0xd1:
+      return (readUint(2) << 16) >> 16;
+    case 0xd2:
+      return readUint(4) | 0;
+    case 0xd9:
+      return readString(readUint(1));
+    case 0xda:
+      return readString(readUint(2));
+    case 0xdb:
+      return readString(readUint(4));
+    case 0xdc:
+      return readArray(readUint(2));
+    case 0xdd:
+      return readArray(readUint(4));
+    case 0xde:
+      return readMap(readUint(2));
+    case 0xdf:
+      return readMap(readUint(4));
+    default:
+      throw giveUp; // binary, extensions, 64-bit integers, 0xc1
+  }
+}
+
+/** A big-endian unsigned integer of `bytes` bytes (1, 2 or 4). */
+function readUint(bytes: 1 | 2 | 4): number {
+  if (q + bytes > stop) throw giveUp;
+  const at = q;
+  q += bytes;
+  if (bytes === 1) return s[at] as number;
+  if (bytes === 2) return ((s[at] as number) << 8) | (s[at + 1] as number);
+  return (
+    (s[at] as number) * 0x1000000 +
+    (((s[at + 1] as number) << 16) | ((s[at + 2] as number) << 8) | (s[at + 3] as number))
+  );
+}
+
+function readFloat64(): number {
+  if (q + 8 > stop) throw giveUp;
+  if (littleEndian) for (let i = 7; i >= 0; i--) f64Bytes[i] = s[q++] as number;
+  else for (let i = 0; i < 8; i++) f64Bytes[i] = s[q++] as number;
+  return f64[0] as number;
+}
+
+function readFloat32(): number {
+  if (q + 4 > stop) throw giveUp;
+  if (littleEndian) for (let i = 3; i >= 0; i--) f32Bytes[i] = s[q++] as number;
+  else for (let i = 0; i < 4; i++) f32Bytes[i] = s[q++] as number;
+  return f32[0] as number;
+}
+
+function readArray(n: number): unknown[] {
+  if (n > stop - q) throw giveUp; // each item takes at least one byte
+  const a = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) a[i] = read();
+  return a;
+}
+
+function readMap(n: number): Record<string, unknown> {
+  if (n > (stop - q) / 2) throw giveUp; // each entry takes at least two bytes
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    if (q >= stop) throw giveUp;
+    const b = s[q++] as number;
+    if (b < 0xa0 || b >= 0xc0) throw giveUp; // keys other than short strings: msgpackr's rules
+    let key = readKey(b & 0x1f);
+    if (key === '__proto__') key = '__proto_'; // as msgpackr: never a prototype
+    o[key] = read();
+  }
+  return o;
+}
+
+/** A string of `n` UTF-8 bytes: ASCII by hand, the rest by Buffer's decoder. */
+function readString(n: number): string {
+  if (n > stop - q) throw giveUp;
+  const end = q + n;
+  if (n <= 16) {
+    let out = '';
+    for (let i = q; i < end; i++) {
+      const c = s[i] as number;
+      if (c >= 0x80) return readUtf8(n);
+      out += fromCharCode(c);
+    }
+    q = end;
+    return out;
+  }
+  return readUtf8(n);
+}
+
+function readUtf8(n: number): string {
+  const text = Buffer.from(s.buffer, s.byteOffset + q, n).toString('utf8');
+  q += n;
+  return text;
+}
+
+// Keys repeat from message to message: the same bytes give the same string, from a small cache.
+const KEY_SLOTS = 4096;
+const keyBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(KEY_SLOTS);
+const keyStrings: string[] = new Array<string>(KEY_SLOTS).fill('');
+
+function readKey(n: number): string {
+  if (n > stop - q) throw giveUp;
+  let h = n;
+  for (let i = 0; i < n; i++) h = (h * 31 + (s[q + i] as number)) & (KEY_SLOTS - 1);
+  const cached = keyBytes[h];
+  if (cached !== undefined && cached.length === n) {
+    let i = 0;
+    while (i < n && cached[i] === s[q + i]) i++;
+    if (i === n) {
+      q += n;
+      return keyStrings[h] as string;
+    }
+  }
+  const start = q;
+  const key = readString(n);
+  keyBytes[h] = Uint8Array.prototype.slice.call(s, start, q); // a copy, even of a Buffer
+  keyStrings[h] = key;
+  return key;
+}
