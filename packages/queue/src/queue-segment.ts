@@ -48,9 +48,12 @@ export function createSegment(
   maxMessages: number,
   mode: number | undefined,
 ): QueueSegment {
+  // Populated (here and in every opener): the ring is written round and round, so every page is soon
+  // touched anyway, and a put or get then never stops for a page fault.
   const shm = SharedMemory.create(name, segmentBytes(capacity), {
     mode: mode ?? 0o600,
     unlinkOnClose: false,
+    populate: true,
   });
   try {
     const i32 = new Int32Array(shm.buffer, 0, RING_OFFSET / 4);
@@ -72,7 +75,7 @@ export function publishSegment(segment: QueueSegment): void {
 
 /** Opens an existing queue segment, waiting briefly for one being created. */
 export function openSegment(name: string): QueueSegment {
-  const shm = SharedMemory.open(name);
+  const shm = SharedMemory.open(name, { populate: true });
   try {
     if (shm.size < RING_OFFSET + MIN_CAPACITY) throw notAQueue(name);
     const i32 = new Int32Array(shm.buffer, 0, RING_OFFSET / 4);

@@ -114,17 +114,28 @@ static void unmap(napi_env env, void* data, void* hint) {
   munmap(data, (size_t)(uintptr_t)hint);
 }
 
-// mmap(fd, length, offset, writable) -> ArrayBuffer over a MAP_SHARED mapping; unmapped exactly
-// once, by its finalizer, when the last reference is gone.
+// mmap(fd, length, offset, writable, populate?) -> ArrayBuffer over a MAP_SHARED mapping; unmapped
+// exactly once, by its finalizer, when the last reference is gone. `populate` (MAP_POPULATE, Linux)
+// maps every page now, so that touching the memory later takes no page fault.
 static napi_value mmap_js(napi_env env, napi_callback_info info) {
-  napi_value argv[4], result;
-  if (!get_args(env, info, 4, argv)) return NULL;
+  napi_value argv[5], result;
+  size_t argc = 5;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) {
+    napi_throw_type_error(env, "ERR_INVALID_ARGUMENT", "@ipc/shm: missing arguments");
+    return NULL;
+  }
   int64_t fd, length, offset;
-  bool writable;
+  bool writable, populate = false;
   if (!get_i64(env, argv[0], &fd) || !get_i64(env, argv[1], &length) || !get_i64(env, argv[2], &offset)) return NULL;
   CHECK(napi_get_value_bool(env, argv[3], &writable));
+  if (argc >= 5) CHECK(napi_get_value_bool(env, argv[4], &populate));
   if (length <= 0 || offset < 0) return throw_errno(env, EINVAL, "mmap");
-  void* p = mmap(NULL, (size_t)length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, (int)fd, (off_t)offset);
+  int flags = MAP_SHARED;
+#ifdef MAP_POPULATE
+  if (populate) flags |= MAP_POPULATE;
+#endif
+  void* p = mmap(NULL, (size_t)length, PROT_READ | (writable ? PROT_WRITE : 0), flags, (int)fd, (off_t)offset);
   if (p == MAP_FAILED) return throw_errno(env, errno, "mmap");
   napi_status s = napi_create_external_arraybuffer(env, p, (size_t)length, unmap, (void*)(uintptr_t)length, &result);
   if (s != napi_ok) {

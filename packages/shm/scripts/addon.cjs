@@ -30,6 +30,7 @@ function compile() {
   const gyp = process.env.npm_config_node_gyp;
   const [cmd, args] = gyp ? [process.execPath, [gyp, 'rebuild']] : ['node-gyp', ['rebuild']];
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.error) console.error(`@ipc/shm: cannot run node-gyp (${r.error.message}); use npm run build:addon`);
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

@@ -15,7 +15,12 @@
  *
  * @packageDocumentation
  */
-export { SharedMemory, SHM_DIR, type CreateSharedMemoryOptions } from './shared-memory.js';
+export {
+  SharedMemory,
+  SHM_DIR,
+  type CreateSharedMemoryOptions,
+  type OpenSharedMemoryOptions,
+} from './shared-memory.js';
 export { futexWaitAsync, futexWaitSync, futexWake, futexWaitStats } from './futex.js';
 export { futexWaitStrategy, type OwnerIds } from './futex-wait-strategy.js';
 export { SharedArray, Value, type SharedArrayOptions } from './shared-array.js';

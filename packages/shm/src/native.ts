@@ -10,8 +10,11 @@ export interface NativeAddon {
   shmOpen(name: string, create: boolean, mode: number): number;
   /** `shm_unlink(name)`. */
   shmUnlink(name: string): void;
-  /** `mmap(NULL, length, PROT_READ[|PROT_WRITE], MAP_SHARED, fd, offset)` as an external ArrayBuffer, unmapped by its finalizer. */
-  mmap(fd: number, length: number, offset: number, writable: boolean): ArrayBuffer;
+  /**
+   * `mmap(NULL, length, PROT_READ[|PROT_WRITE], MAP_SHARED[|MAP_POPULATE], fd, offset)` as an external
+   * ArrayBuffer, unmapped by its finalizer.
+   */
+  mmap(fd: number, length: number, offset: number, writable: boolean, populate?: boolean): ArrayBuffer;
   /** `msync(MS_SYNC)` over `length` bytes from `byteOffset` of a mapped buffer (page-aligned down). */
   msync(buffer: ArrayBuffer, byteOffset: number, length: number): void;
   /** Blocking `FUTEX_WAIT` (shared): 0 woken, 1 the word was not `expected`, 2 timed out. `timeoutMs < 0`: no limit. */

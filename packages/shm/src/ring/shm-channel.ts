@@ -121,7 +121,8 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       );
     }
     const ringBytes = HEADER_BYTES + capacity;
-    const segment = SharedMemory.create(name, 2 * ringBytes, { mode: options.mode });
+    // Populated: the rings are written round and round, so every page is soon touched anyway.
+    const segment = SharedMemory.create(name, 2 * ringBytes, { mode: options.mode, populate: true });
     Ring.init(segment.buffer, 0, capacity);
     Ring.init(segment.buffer, ringBytes, capacity);
     return new ShmChannel(
@@ -137,7 +138,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     name: string,
     options: ShmChannelOptions<Out | In> = {},
   ): ShmChannel<Out, In> {
-    const segment = SharedMemory.open(name);
+    const segment = SharedMemory.open(name, { populate: true });
     try {
       const first = new Ring(segment.buffer, 0);
       const ringBytes = HEADER_BYTES + first.capacity;
