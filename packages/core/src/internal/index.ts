@@ -13,4 +13,10 @@ export { checkMaxFrameBytes } from '../framing/check-max-frame-bytes.js';
 export { lockMemory, sharedWords } from '../locks/lock-memory.js';
 export { RECHECK_MS, waitUntil } from '../locks/wait-until.js';
 export { feedDecoder } from '../stream/direct-reads.js';
-export { bytesOnly, offerToDecoder, receiveInto } from '../stream/receive-into.js';
+export {
+  bufferTooSmall,
+  bytesOnly,
+  offerToDecoder,
+  receiveInto,
+  recvIntoTarget,
+} from '../stream/receive-into.js';

@@ -43,14 +43,14 @@ export function receiveInto<T>(
   let target: Uint8Array;
   try {
     if (unsupported !== undefined) throw unsupported;
-    target = intoTarget(buffer, offset);
+    target = recvIntoTarget(buffer, offset);
   } catch (err) {
     return Promise.reject(err);
   }
   const first = inbox.peek();
   if (first !== undefined) {
     const bytes = first.value as Uint8Array;
-    if (bytes.byteLength > target.byteLength) return Promise.reject(tooSmall(bytes, target));
+    if (bytes.byteLength > target.byteLength) return Promise.reject(bufferTooSmall(bytes.byteLength, target.byteLength));
     inbox.poll();
     target.set(bytes);
     return Promise.resolve(bytes.byteLength);
@@ -71,14 +71,15 @@ export function receiveInto<T>(
     }
     if (bytes.byteLength > target.byteLength) {
       inbox.unshift(value, bytes.byteLength);
-      throw tooSmall(bytes, target);
+      throw bufferTooSmall(bytes.byteLength, target.byteLength);
     }
     target.set(bytes);
     return bytes.byteLength;
   });
 }
 
-function intoTarget(buffer: Uint8Array, offset: number): Uint8Array {
+/** The room `recvInto(buffer, offset)` may fill: `buffer` from `offset` on (`ERR_INVALID_ARGUMENT` for bad arguments). */
+export function recvIntoTarget(buffer: Uint8Array, offset: number): Uint8Array {
   if (!(buffer instanceof Uint8Array)) {
     throw new IpcError('ERR_INVALID_ARGUMENT', `recvInto needs a Uint8Array or Buffer, got ${typeof buffer}`);
   }
@@ -91,9 +92,10 @@ function intoTarget(buffer: Uint8Array, offset: number): Uint8Array {
   return buffer.subarray(offset);
 }
 
-function tooSmall(message: Uint8Array, room: Uint8Array): IpcError {
+/** `recvInto`'s error for a next message of `length` bytes that does not fit in `room` bytes (it stays queued). */
+export function bufferTooSmall(length: number, room: number): IpcError {
   return new IpcError(
     'ERR_BUFFER_TOO_SMALL',
-    `the next message has ${message.byteLength} bytes, the buffer has room for ${room.byteLength} (it stays queued)`,
+    `the next message has ${length} bytes, the buffer has room for ${room} (it stays queued)`,
   );
 }

@@ -22,6 +22,11 @@ export class RecordBatch {
     this.at = 0;
   }
 
+  /** The length of the next message (call only while {@link RecordBatch.pending}). */
+  nextLength(): number {
+    return (this.words as Int32Array)[this.at >> 2] ?? 0;
+  }
+
   /** The next message (call only while {@link RecordBatch.pending}). */
   next(): Uint8Array {
     const bytes = this.bytes as Uint8Array;

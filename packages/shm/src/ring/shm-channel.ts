@@ -12,6 +12,7 @@ import {
   type WaitOptions,
   type WaitResult,
 } from '@ipc/core';
+import { bufferTooSmall, recvIntoTarget } from '@ipc/core/internal';
 import { futexWaitAsync, futexWake } from '../futex.js';
 import { SharedMemory } from '../shared-memory.js';
 import { RecordBatch } from './record-batch.js';
@@ -54,6 +55,11 @@ const PROBE_EVERY_MS = 20;
 const BATCH_BYTES = 32 * 1024;
 /** Least free room at the write position worth encoding a message into in place. */
 const IN_PLACE_MIN_ROOM = 64;
+/**
+ * How a receive takes a message: `'decode'` (recv), `'view'` (recvView: the bytes in place), or a
+ * buffer to copy the bytes into (recvInto).
+ */
+type Take = 'decode' | 'view' | Uint8Array;
 /** "No message": what the receive steps return when there is nothing to take yet. */
 const NONE: unique symbol = Symbol('no message');
 
@@ -81,6 +87,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   private readonly batch = new RecordBatch(); // messages copied out of the ring, not yet received
   private wokePeer = false; // a send woke the peer since the last receive spin (its answer comes after a wake-up)
   private assembling: { bytes: Uint8Array; filled: number } | undefined;
+  private ready: Uint8Array | undefined; // a whole message a recvInto found too big for its buffer
   private closing: Promise<void> | undefined;
   private closedFlag = false;
 
@@ -348,7 +355,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
    * view into a larger buffer (as with the stream transports): it is yours, but mind `byteOffset`.
    */
   recv(options: RecvOptions = {}): Promise<In> {
-    return this.receive(options, false) as Promise<In>;
+    return this.receive(options, 'decode') as Promise<In>;
   }
 
   /**
@@ -357,29 +364,45 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
    * assembled into a new buffer instead.
    */
   recvView(options: RecvOptions = {}): Promise<Uint8Array> {
-    return this.receive(options, true) as Promise<Uint8Array>;
+    return this.receive(options, 'view') as Promise<Uint8Array>;
   }
 
-  /** A received message: decoded, or (`view`) its bytes in the ring. */
-  private receive(options: RecvOptions, view: boolean): Promise<unknown> {
+  /**
+   * Receives the next message's bytes into `buffer` from `offset` (Python's `recv_bytes_into`) and
+   * resolves their count: copied straight from the ring into memory the caller keeps, no allocation.
+   * Like {@link ShmChannel.recvView} it hands over the bytes as sent (with the `raw` codec: what the
+   * sender passed). A message longer than the room rejects with `ERR_BUFFER_TOO_SMALL` and stays queued.
+   */
+  recvInto(buffer: Uint8Array, offset = 0, options: RecvOptions = {}): Promise<number> {
+    let target: Uint8Array;
+    try {
+      target = recvIntoTarget(buffer, offset);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.receive(options, target) as Promise<number>;
+  }
+
+  /** A received message, taken as `how` says (see {@link Take}). */
+  private receive(options: RecvOptions, how: Take): Promise<unknown> {
     const spun = this.receives.pending === 0;
     if (spun) {
       // Fast path, no receive queued: take a message now (or after a short spin) without a promise hop.
       try {
-        const got = this.receiveNow(options, view, true);
+        const got = this.receiveNow(options, how, true);
         if (got !== NONE) return Promise.resolve(got);
       } catch (err) {
         return Promise.reject(err);
       }
     }
-    return this.receives.run(() => this.receiveLater(options, view, spun));
+    return this.receives.run(() => this.receiveLater(options, how, spun));
   }
 
   /**
    * The synchronous part of a receive: checks, then a message if one is there or arrives while
    * spinning; {@link NONE} when the caller must sleep. Throws what the receive must reject with.
    */
-  private receiveNow(options: WaitOptions, view: boolean, spin: boolean): unknown {
+  private receiveNow(options: WaitOptions, how: Take, spin: boolean): unknown {
     if (this.closedFlag) throw closedError();
     const timeout = options.timeout;
     if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
@@ -390,15 +413,15 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     }
     throwIfAborted(options.signal);
     this.releaseHeld();
-    return this.readOrSpin(view, spin && timeout !== 0);
+    return this.readOrSpin(how, spin && timeout !== 0);
   }
 
   /** A whole message if there is one, spinning (when `spin`) while records keep arriving. */
-  private readOrSpin(view: boolean, spin: boolean): unknown {
+  private readOrSpin(how: Take, spin: boolean): unknown {
     const ring = this.rx;
     for (;;) {
       const closed = ring.gone('writer', false);
-      const got = this.tryRead(view);
+      const got = this.tryRead(how);
       if (got !== NONE) return got;
       if (closed) throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
       if (!spin || !this.recvSpin.enabled || !this.peerIsRemote(ring, 'writer')) return NONE;
@@ -409,9 +432,9 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   }
 
   /** A receive that may wait; `spun`: the caller just ran {@link receiveNow} (do not spin again at once). */
-  private async receiveLater(options: WaitOptions, view: boolean, spun: boolean): Promise<unknown> {
+  private async receiveLater(options: WaitOptions, how: Take, spun: boolean): Promise<unknown> {
     const { signal, timeout } = options;
-    let got = this.receiveNow(options, view, !spun);
+    let got = this.receiveNow(options, how, !spun);
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout;
     const ring = this.rx;
     let slice = SLEEP_SLICE_MS;
@@ -419,7 +442,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       const gone = ring.gone('writer', this.probeDue('writer'));
       if (gone !== undefined) {
         // What the writer published before it closed or died is still delivered.
-        got = this.readOrSpin(view, false);
+        got = this.readOrSpin(how, false);
         if (got !== NONE) break;
         if (gone === 'closed') throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
         throw new IpcError('ERR_PEER_GONE', 'the sending process died');
@@ -437,7 +460,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       if (this.closedFlag) throw closedError();
       throwIfAborted(signal);
       // Spin again only when woken by the writer (more may follow), never after an idle time-out.
-      got = this.readOrSpin(view, woken);
+      got = this.readOrSpin(how, woken);
     }
     this.recvSpin.arrived();
     return got;
@@ -458,12 +481,22 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   }
 
   /**
-   * One whole message from the rx ring if there is one (assembling pieces as they come): decoded, or
-   * (`view`) as bytes; {@link NONE} when there is none. A decoding error consumes the message.
+   * One whole message from the rx ring if there is one (assembling pieces as they come), taken as
+   * `how` says; {@link NONE} when there is none. A decoding error consumes the message; a message too
+   * big for a `recvInto` buffer stays.
    */
-  private tryRead(view: boolean): unknown {
+  private tryRead(how: Take): unknown {
     const ring = this.rx;
-    if (this.batch.pending) return this.finish(this.batch.next(), view);
+    if (this.ready !== undefined) {
+      const bytes = this.ready;
+      checkRoom(how, bytes.byteLength);
+      this.ready = undefined;
+      return this.finish(bytes, how);
+    }
+    if (this.batch.pending) {
+      checkRoom(how, this.batch.nextLength());
+      return this.finish(this.batch.next(), how);
+    }
     for (;;) {
       if (!ring.peek()) return NONE;
       const offset = ring.recOffset;
@@ -474,9 +507,15 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
         throw new IpcError('ERR_DECODE', 'corrupt ring record');
       if (this.assembling === undefined) {
         if (info === length) {
-          if (view) {
+          if (how === 'view') {
             this.held = size;
             return ring.data.subarray(offset, offset + length);
+          }
+          if (typeof how === 'object') {
+            checkRoom(how, length);
+            how.set(ring.data.subarray(offset, offset + length));
+            this.release(size);
+            return length;
           }
           const codec = this.codec;
           if (codec.decodeFrom !== undefined) {
@@ -491,14 +530,15 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
           if (run === size - ring.recSkip) {
             const copy = ring.data.slice(offset, offset + length);
             this.release(size);
-            return this.finish(copy, view);
+            return this.finish(copy, how);
           }
           // Several whole messages are waiting: copy them out at once (one allocation, one release).
           this.batch.take(ring.data.slice(offset - RECORD_HEADER, offset - RECORD_HEADER + run));
           this.release(ring.recSkip + run);
-          return this.finish(this.batch.next(), view);
+          return this.finish(this.batch.next(), how);
         }
         if (info < length || info > 0x7fffffff) throw new IpcError('ERR_DECODE', 'corrupt ring record');
+        checkRoom(how, info); // before the first piece is taken
         this.assembling = { bytes: new Uint8Array(info), filled: 0 };
       } else if (info !== CONTINUED) {
         throw new IpcError('ERR_DECODE', 'corrupt ring record: a message piece is missing');
@@ -511,14 +551,21 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       this.release(size);
       if (a.filled === a.bytes.byteLength) {
         this.assembling = undefined;
-        return this.finish(a.bytes, view);
+        return this.finish(a.bytes, how);
       }
     }
   }
 
-  /** A message's bytes (the receiver's own) as the receive returns them. */
-  private finish(bytes: Uint8Array, view: boolean): unknown {
-    return view ? bytes : this.codec.decode(bytes);
+  /** A whole message's bytes (the receiver's own memory) taken as `how` says. */
+  private finish(bytes: Uint8Array, how: Take): unknown {
+    if (how === 'view') return bytes;
+    if (how === 'decode') return this.codec.decode(bytes);
+    if (bytes.byteLength > how.byteLength) {
+      this.ready = bytes; // assembled while an earlier receive waited: it stays first in line
+      throw bufferTooSmall(bytes.byteLength, how.byteLength);
+    }
+    how.set(bytes);
+    return bytes.byteLength;
   }
 
   private release(size: number): void {
@@ -602,6 +649,11 @@ async function sleep(
   }
   if (signal.aborted) throw abortError(signal);
   return result;
+}
+
+/** For a `recvInto` (`how` a buffer): throws `ERR_BUFFER_TOO_SMALL` when `length` bytes do not fit. */
+function checkRoom(how: Take, length: number): void {
+  if (typeof how === 'object' && length > how.byteLength) throw bufferTooSmall(length, how.byteLength);
 }
 
 function closedError(): IpcError {

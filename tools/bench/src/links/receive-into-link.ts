@@ -6,7 +6,7 @@
  */
 import type { Link } from '../adapter.js';
 
-/** What this needs of a channel: @ipc/pipe's, @ipc/fifo's and @ipc/socket's channels with the raw codec. */
+/** What this needs of a channel: the channels of @ipc/pipe, @ipc/fifo, @ipc/socket (raw codec) and ShmChannel. */
 export interface BytesChannel {
   send(message: Uint8Array): Promise<void>;
   recv(): Promise<Uint8Array>;
