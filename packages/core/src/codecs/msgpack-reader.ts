@@ -127,7 +127,13 @@ function readFloat32(): number {
 function readArray(n: number): unknown[] {
   if (n > stop - q) throw giveUp; // each item takes at least one byte
   const a = new Array<unknown>(n);
-  for (let i = 0; i < n; i++) a[i] = read();
+  for (let i = 0; i < n; i++) {
+    const b = s[q] as number; // small integers inline: most arrays of numbers are made of them
+    if (b < 0x80 && q < stop) {
+      q++;
+      a[i] = b;
+    } else a[i] = read();
+  }
   return a;
 }
 
@@ -175,8 +181,12 @@ const keyStrings: string[] = new Array<string>(KEY_SLOTS).fill('');
 
 function readKey(n: number): string {
   if (n > stop - q) throw giveUp;
-  let h = n;
-  for (let i = 0; i < n; i++) h = (h * 31 + (s[q + i] as number)) & (KEY_SLOTS - 1);
+  // The slot: from the length and the first, middle and last bytes (a clash only costs a re-read).
+  const h =
+    n === 0
+      ? 0
+      : ((n << 7) ^ ((s[q] as number) << 4) ^ (s[q + (n >> 1)] as number) ^ ((s[q + n - 1] as number) << 2)) &
+        (KEY_SLOTS - 1);
   const cached = keyBytes[h];
   if (cached !== undefined && cached.length === n) {
     let i = 0;
