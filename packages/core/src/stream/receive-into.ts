@@ -50,7 +50,8 @@ export function receiveInto<T>(
   const first = inbox.peek();
   if (first !== undefined) {
     const bytes = first.value as Uint8Array;
-    if (bytes.byteLength > target.byteLength) return Promise.reject(bufferTooSmall(bytes.byteLength, target.byteLength));
+    if (bytes.byteLength > target.byteLength)
+      return Promise.reject(bufferTooSmall(bytes.byteLength, target.byteLength));
     inbox.poll();
     target.set(bytes);
     return Promise.resolve(bytes.byteLength);
