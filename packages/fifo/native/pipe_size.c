@@ -4,25 +4,11 @@
 // Pure Node-API: ABI-stable, one binary for every Node version from 20 on.
 #define _GNU_SOURCE
 #include <node_api.h>
+#include "ipc_errno.h" // throw_errno, from @ipc/core/native
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-
-// Throws an Error carrying the errno number and the system call; TypeScript maps them to IpcError.
-static napi_value throw_errno(napi_env env, int err, const char* syscall) {
-  napi_value msg, error, num, sc;
-  char text[256];
-  snprintf(text, sizeof text, "%s: %s", syscall, strerror(err));
-  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
-  napi_create_error(env, NULL, msg, &error);
-  napi_create_int32(env, err, &num);
-  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sc);
-  napi_set_named_property(env, error, "errno", num);
-  napi_set_named_property(env, error, "syscall", sc);
-  napi_throw(env, error);
-  return NULL;
-}
 
 static napi_value int_result(napi_env env, int value) {
   napi_value v;
