@@ -84,6 +84,20 @@ describe('msgpack codec fast paths', () => {
     );
   });
 
+  it('reads strings of every short length alike, ASCII or not, as values, items and keys', () => {
+    for (let n = 0; n <= 40; n++) {
+      const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(0x21 + ((i * 7) % 94))).join('');
+      const variants = [ascii];
+      for (let at = 0; at < n; at++) variants.push(`${ascii.slice(0, at)}é${ascii.slice(at + 1)}`);
+      for (const text of variants) {
+        const value = { [text]: text, list: [text, 1, text], last: text };
+        for (const bytes of [msgpack.encode(value), packr.pack(value)]) {
+          expect(msgpack.decode(bytes)).toEqual(value);
+        }
+      }
+    }
+  });
+
   it('encodes in place from an offset, never at or past the end it was given', () => {
     fc.assert(
       fc.property(plain, fc.nat(64), (value, offset) => {

@@ -16,7 +16,6 @@ const f64Bytes = new Uint8Array(f64.buffer);
 const f32 = new Float32Array(1);
 const f32Bytes = new Uint8Array(f32.buffer);
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const fromCharCode = String.fromCharCode;
 
 /** Thrown inside the reader to give the bytes to msgpackr. */
 const giveUp = new Error('not read');
@@ -146,7 +145,28 @@ function readMap(n: number): Record<string, unknown> {
     if (b < 0xa0 || b >= 0xc0) throw giveUp; // keys other than short strings: msgpackr's rules
     let key = readKey(b & 0x1f);
     if (key === '__proto__') key = '__proto_'; // as msgpackr: never a prototype
-    o[key] = read();
+    // The values objects are mostly made of are read here, without a call: how fast this loop runs
+    // then depends less on whether the compiler inlined the recursive `read`.
+    const c = s[q] as number;
+    let value: unknown;
+    if (q >= stop) throw giveUp;
+    if (c < 0x80) {
+      q++;
+      value = c;
+    } else if (c >= 0xa0 && c < 0xc0) {
+      q++;
+      value = readString(c & 0x1f);
+    } else if (c === 0xc3 || c === 0xc2) {
+      q++;
+      value = c === 0xc3;
+    } else if (c === 0xcb) {
+      q++;
+      value = readFloat64();
+    } else if (c >= 0x90 && c < 0xa0) {
+      q++;
+      value = readArray(c & 0x0f);
+    } else value = read();
+    o[key] = value;
   }
   return o;
 }
@@ -155,17 +175,39 @@ function readMap(n: number): Record<string, unknown> {
 function readString(n: number): string {
   if (n > stop - q) throw giveUp;
   const end = q + n;
-  if (n <= 16) {
-    let out = '';
-    for (let i = q; i < end; i++) {
-      const c = s[i] as number;
-      if (c >= 0x80) return readUtf8(n);
-      out += fromCharCode(c);
-    }
+  if (n <= 24) {
+    let bits = 0;
+    for (let i = q; i < end; i++) bits |= s[i] as number;
+    if (bits >= 0x80) return readUtf8(n);
+    const text = n <= 12 ? shortAscii(s, q, n) : shortAscii(s, q, 12) + shortAscii(s, q + 12, n - 12);
     q = end;
-    return out;
+    return text;
   }
   return readUtf8(n);
+}
+
+/** `String.fromCharCode` over bytes read with `noUncheckedIndexedAccess` (always in range here). */
+const chars = String.fromCharCode as (...codes: (number | undefined)[]) => string;
+
+/** The ASCII string of the `n` (at most 12) bytes at `i`: one call, one flat string. */
+function shortAscii(b: Uint8Array, i: number, n: number): string {
+  // prettier-ignore
+  switch (n) {
+    case 0: return '';
+    case 1: return chars(b[i]);
+    case 2: return chars(b[i], b[i + 1]);
+    case 3: return chars(b[i], b[i + 1], b[i + 2]);
+    case 4: return chars(b[i], b[i + 1], b[i + 2], b[i + 3]);
+    case 5: return chars(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4]);
+    case 6: return chars(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5]);
+    case 7: return chars(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6]);
+    case 8: return chars(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+    case 9: return chars(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8]);
+    case 10: return chars(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9]);
+    case 11: return chars(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10]);
+    case 12: return chars(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11]);
+    default: throw giveUp;
+  }
 }
 
 function readUtf8(n: number): string {

@@ -178,7 +178,12 @@ function writeUtf8(s: string): boolean {
 function writeArray(a: unknown[]): boolean {
   const n = a.length;
   if (!writeCount(n, 0x90, 0xdc)) return false;
-  for (let i = 0; i < n; i++) if (!write(a[i])) return false;
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    // Small non-negative integers inline: most arrays of numbers are made of them.
+    if (typeof v === 'number' && v >>> 0 === v && v < 0x80 && p < limit) t[p++] = v;
+    else if (!write(v)) return false;
+  }
   return true;
 }
 
@@ -190,7 +195,12 @@ function writeObject(o: Record<string, unknown>): boolean {
   const header = p++;
   let n = 0;
   for (const key in o) {
-    if (!writeString(key) || !write(o[key])) return false;
+    if (!writeString(key)) return false;
+    const v = o[key];
+    // The values objects are mostly made of, without a call (see the reader's `readMap`).
+    if (typeof v === 'number' && v >>> 0 === v && v < 0x80 && p < limit) t[p++] = v;
+    else if (typeof v === 'boolean' && p < limit) t[p++] = v ? 0xc3 : 0xc2;
+    else if (!write(v)) return false;
     n++;
   }
   if (n < 16) {
