@@ -255,22 +255,30 @@ export class QueueRing {
       return this.take(undefined);
     }
     const { i32, ringI32 } = this;
-    let found: { at: number; position: number; lease: number } | undefined;
+    // Nothing is allocated while the lock is held (a garbage collection there would make the other
+    // consumers wait for it): what is found is kept in locals, the result built after the release.
+    let at = -1;
+    let position = 0;
+    let lease = 0;
+    let writing = false; // the head record is being written (by `writer`)
+    let writer = 0;
     try {
-      if (this.#claimAt < this.#claimEnd && visibility !== undefined) found = this.#convertClaim(visibility);
-      if (found === undefined && Atomics.load(i32, W_REQUEUED) > 0) {
-        found = this.#takeRequeued(visibility);
-        if (found === LOCKED_MARK) return LOCKED;
+      let rare: { at: number; position: number; lease: number } | undefined;
+      if (this.#claimAt < this.#claimEnd && visibility !== undefined) rare = this.#convertClaim(visibility);
+      if (rare === undefined && Atomics.load(i32, W_REQUEUED) > 0) {
+        rare = this.#takeRequeued(visibility);
+        if (rare === LOCKED_MARK) return LOCKED;
       }
-      if (found === undefined) {
+      if (rare !== undefined) ({ at, position, lease } = rare);
+      else {
         let head = Atomics.load(i32, W_HEAD);
         for (;;) {
           if (((this.#tailSeen - head) | 0) <= 0) {
             this.#tailSeen = Atomics.load(i32, W_TAIL);
-            if (head === this.#tailSeen) return EMPTY;
+            if (head === this.#tailSeen) break;
           }
-          const at = head & this.mask;
-          const w = at >> 2;
+          const offset = head & this.mask;
+          const w = offset >> 2;
           const word = Atomics.load(ringI32, w + R_STATE);
           const state = stateOf(word);
           const bytes = ringI32[w + R_BYTES] ?? 0;
@@ -280,14 +288,18 @@ export class QueueRing {
             continue;
           }
           if (state === S_WRITING) {
-            return { kind: 'writing', owner: Atomics.load(ringI32, w + R_OWNER), position: head };
+            writing = true;
+            writer = Atomics.load(ringI32, w + R_OWNER);
+            position = head;
+            break;
           }
           // READY — or TAKEN/IN_FLIGHT/CLAIMED left at the head by a consumer that died before moving
           // the head: it never returned that message, so it is delivered now.
-          const lease = this.#mark(w, word, visibility);
+          lease = this.#mark(w, word, visibility);
+          at = offset;
+          position = head;
           head = (head + bytes) | 0;
           Atomics.store(i32, W_HEAD, head);
-          found = { at, position: (head - bytes) | 0, lease };
           if (visibility === undefined && ((this.#tailSeen - head) | 0) >= bytes * 2) {
             this.#claimMore(head, bytes);
           }
@@ -297,13 +309,14 @@ export class QueueRing {
     } finally {
       this.headLock.release();
     }
-    if (found === undefined) return EMPTY;
-    const length = this.#copyOut(found.at);
+    if (writing) return { kind: 'writing', owner: writer, position };
+    if (at < 0) return EMPTY;
+    const length = this.#copyOut(at);
     if (visibility === undefined) {
-      this.#done(found.at >> 2, stateWord(found.lease, S_TAKEN));
+      this.#done(at >> 2, stateWord(lease, S_TAKEN));
       if (this.#claimAt === this.#claimEnd) this.#drainedAt = performance.now();
     }
-    return { kind: 'message', bytes: this.#copy, length, position: found.position, lease: found.lease };
+    return { kind: 'message', bytes: this.#copy, length, position, lease };
   }
 
   /**
