@@ -4,29 +4,41 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJsonl, runDist } from './run-cli.js';
 
-// The C ceiling case compiles its program with the system's compiler and runs W1–W3 in real processes.
-describe('the c-unix-socket ceiling', () => {
+// The C ceiling cases compile their programs with the system's compiler and run in real processes.
+describe('the C ceilings', () => {
   let out: string;
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  test('runs W1–W3 and reports them in the SPEC format, labelled as the C ceiling', () => {
-    const run = runDist('cli.js', ['--tiny', '--only', 'c-unix-socket', '--out', join(out, 'r')]);
+  test('run W1–W4 and report them in the SPEC format, labelled as C ceilings', () => {
+    const run = runDist('cli.js', ['--tiny', '--only', 'c-unix-socket,c-shm', '--out', join(out, 'r')]);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(0);
     const records = readJsonl(readFileSync(join(out, 'r', 'results.jsonl'), 'utf8'));
-    expect(records.map((r) => `${r.peer} ${r.workload} ${r.ok}`)).toEqual([
+    expect(records.map((r) => `${r.peer} ${r.workload} ${r.ok}`).sort()).toEqual([
+      'c-shm W1 true',
+      'c-shm W2 true',
+      'c-shm W3 true',
+      'c-shm W4 true',
       'c-unix-socket W1 true',
       'c-unix-socket W2 true',
       'c-unix-socket W3 true',
     ]);
-    const [w1, w2, w3] = records;
-    expect(w1?.p99_us).toBeGreaterThanOrEqual(w1?.median_us ?? Infinity);
-    expect(w2?.msgs_s).toBeGreaterThan(0);
-    expect(w3?.bytes).toBe(8 * 65_536);
-    expect(readFileSync(join(out, 'r', 'report.md'), 'utf8')).toContain('c-unix-socket (C ceiling)');
+    for (const peer of ['c-unix-socket', 'c-shm']) {
+      const of = (w: string): Record<string, unknown> | undefined =>
+        records.find((r) => r.peer === peer && r.workload === w);
+      expect(of('W1')?.p99_us).toBeGreaterThanOrEqual(
+        (of('W1')?.median_us as number | undefined) ?? Infinity,
+      );
+      expect(of('W2')?.msgs_s).toBeGreaterThan(0);
+      expect(of('W3')?.bytes).toBe(8 * 65_536);
+    }
+    expect(records.find((r) => r.peer === 'c-shm' && r.workload === 'W4')?.msgs_s).toBeGreaterThan(0);
+    const report = readFileSync(join(out, 'r', 'report.md'), 'utf8');
+    expect(report).toContain('c-unix-socket (C ceiling)');
+    expect(report).toContain('c-shm (C ceiling)');
   });
 
   test('is listed as unavailable, with the reason, when the program cannot be compiled', () => {
@@ -38,5 +50,6 @@ describe('the c-unix-socket ceiling', () => {
     expect(run.stdout).toMatch(
       /c-unix-socket\s+c\s+W1,W2,W3\s+unavailable: cannot compile .*unix_ceiling\.c/,
     );
+    expect(run.stdout).toMatch(/c-shm\s+c\s+W1,W2,W3,W4\s+unavailable: cannot compile .*shm_ceiling\.c/);
   });
 });
