@@ -28,19 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ceiling.h"
+
 #define SPIN_NS 100000.0
-
-static double now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static void fail(const char *what) {
-  printf("{\"ok\":false,\"error\":\"%s\"}\n", what);
-  fflush(stdout);
-  exit(1);
-}
 
 static void *shared(size_t bytes) {
   void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -153,11 +143,6 @@ static uint32_t ring_recv(struct ring *r, void *p, uint32_t max) {
   return n;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 static void link_workload(const char *w, long warmup, long trips, long messages, long buffers, size_t bytes) {
   uint64_t capacity = strcmp(w, "W3") == 0 ? 8u << 20 : 1u << 20;
   if (strcmp(w, "W3") == 0 && 4 + bytes > capacity) fail("a W3 buffer does not fit in the ring");
@@ -196,12 +181,7 @@ static void link_workload(const char *w, long warmup, long trips, long messages,
       if (ring_recv(to_driver, echo, sizeof echo) != sizeof m) fail("a wrong echo");
       if (i >= warmup) samples[i - warmup] = (now_ns() - t) / 1000.0;
     }
-    qsort(samples, (size_t)trips, sizeof(double), cmp_double);
-    double sum = 0;
-    for (long i = 0; i < trips; i++) sum += samples[i];
-    long rank = (long)((99 * trips + 99) / 100); /* nearest rank: ceil(0.99 N) */
-    printf("{\"ok\":true,\"median_us\":%.3f,\"p99_us\":%.3f,\"mean_us\":%.3f,\"min_us\":%.3f,\"max_us\":%.3f}\n",
-           samples[trips / 2], samples[rank - 1], sum / trips, samples[0], samples[trips - 1]);
+    print_latencies(samples, trips);
   } else if (strcmp(w, "W2") == 0) {
     unsigned char m[64];
     memset(m, 7, sizeof m);

@@ -17,16 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static void fail(const char *what) {
-  printf("{\"ok\":false,\"error\":\"%s\"}\n", what);
-  exit(1);
-}
+#include "ceiling.h"
 
 static void write_all(int fd, const void *p, size_t n) {
   const char *c = p;
@@ -57,11 +48,6 @@ static void put_be32(unsigned char *b, uint32_t v) {
   b[1] = v >> 16;
   b[2] = v >> 8;
   b[3] = v;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
 }
 
 /* W2 peer: counts frames in a stream read 64 KiB at a time. */
@@ -133,12 +119,7 @@ int main(int argc, char **argv) {
       read_all(fd, echo, sizeof echo);
       if (i >= warmup) samples[i - warmup] = (now_ns() - t) / 1000.0;
     }
-    qsort(samples, (size_t)trips, sizeof(double), cmp_double);
-    double sum = 0;
-    for (long i = 0; i < trips; i++) sum += samples[i];
-    long rank = (long)((99 * trips + 99) / 100); /* nearest rank: ceil(0.99 N) */
-    printf("{\"ok\":true,\"median_us\":%.3f,\"p99_us\":%.3f,\"mean_us\":%.3f,\"min_us\":%.3f,\"max_us\":%.3f}\n",
-           samples[trips / 2], samples[rank - 1], sum / trips, samples[0], samples[trips - 1]);
+    print_latencies(samples, trips);
   } else if (strcmp(w, "W2") == 0) {
     unsigned char m[68];
     put_be32(m, 64);

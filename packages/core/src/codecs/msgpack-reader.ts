@@ -147,9 +147,9 @@ function readMap(n: number): Record<string, unknown> {
     if (key === '__proto__') key = '__proto_'; // as msgpackr: never a prototype
     // The values objects are mostly made of are read here, without a call: how fast this loop runs
     // then depends less on whether the compiler inlined the recursive `read`.
+    if (q >= stop) throw giveUp;
     const c = s[q] as number;
     let value: unknown;
-    if (q >= stop) throw giveUp;
     if (c < 0x80) {
       q++;
       value = c;

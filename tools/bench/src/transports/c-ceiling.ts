@@ -14,7 +14,10 @@ import { benchDir } from '../process/paths.js';
 /** Where compiled programs go (`IPC_BENCH_C_BUILD` to put them elsewhere). */
 const buildDir = process.env['IPC_BENCH_C_BUILD'] ?? join(benchDir, 'c', 'build');
 
-/** A C program of `c/`, compiled once per process (when its binary is missing or older than its source). */
+/** The header both programs include. */
+const header = join(benchDir, 'c', 'ceiling.h');
+
+/** A C program of `c/`, compiled once per process (when its binary is missing or older than its sources). */
 function program(name: string, flags: string[] = []): { binary: string; compile: () => string | undefined } {
   const source = join(benchDir, 'c', `${name}.c`);
   const binary = join(buildDir, name);
@@ -23,7 +26,8 @@ function program(name: string, flags: string[] = []): { binary: string; compile:
   const compile = (): string | undefined => {
     if (checked !== null) return checked;
     const mtime = (file: string): number => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-    if (mtime(binary) >= mtime(source) && mtime(source) >= 0) return (checked = undefined);
+    if (mtime(binary) >= Math.max(mtime(source), mtime(header)) && mtime(source) >= 0)
+      return (checked = undefined);
     mkdirSync(buildDir, { recursive: true });
     const cc = process.env['CC'] ?? 'cc';
     const r = spawnSync(cc, ['-O2', '-o', binary, source, ...flags], { encoding: 'utf8', timeout: 60_000 });
