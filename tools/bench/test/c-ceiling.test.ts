@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJsonl, runDist } from './run-cli.js';
+import { readJsonl, runDist, type JsonlRecord } from './run-cli.js';
 
 // The C ceiling cases compile their programs with the system's compiler and run in real processes.
 describe('the C ceilings', () => {
@@ -27,11 +27,9 @@ describe('the C ceilings', () => {
       'c-unix-socket W3 true',
     ]);
     for (const peer of ['c-unix-socket', 'c-shm']) {
-      const of = (w: string): Record<string, unknown> | undefined =>
+      const of = (w: string): JsonlRecord | undefined =>
         records.find((r) => r.peer === peer && r.workload === w);
-      expect(of('W1')?.p99_us).toBeGreaterThanOrEqual(
-        (of('W1')?.median_us as number | undefined) ?? Infinity,
-      );
+      expect(of('W1')?.p99_us).toBeGreaterThanOrEqual(of('W1')?.median_us ?? Infinity);
       expect(of('W2')?.msgs_s).toBeGreaterThan(0);
       expect(of('W3')?.bytes).toBe(8 * 65_536);
     }
