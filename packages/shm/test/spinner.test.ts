@@ -55,6 +55,29 @@ describe('Spinner (the spin phase of ShmChannel)', () => {
     expect(missBy(0.1)).toBe(full); // ...a quick arrival does
   });
 
+  it('shrinks its budget for a steady pace of answers that each come a little after a failed spin', () => {
+    const clock = fakeClock();
+    const spinner = new Spinner(64, clock.now);
+    const missBy = (ms: number): number => {
+      const cond = never();
+      spinner.spin(cond.ready);
+      clock.advance(ms);
+      spinner.arrived();
+      return cond.calls();
+    };
+    const full = missBy(0.2);
+    // Three more near misses keep the full budget (the peer may have been off its core)...
+    for (let i = 0; i < 3; i++) expect(missBy(0.2)).toBe(full);
+    // ...after the 4th in a row the pace is steady: spinning does not pay, the budget shrinks.
+    const shrunk = missBy(0.2);
+    expect(shrunk).toBeLessThan(full);
+    expect(missBy(0.2)).toBeLessThan(shrunk);
+    expect(spinner.spin(() => true)).toBe(true); // a spin that pays ends the run
+    missBy(0.2);
+    // A near miss outside a run restores the full budget (to one batch of polls between clock reads).
+    expect(Math.abs(missBy(0.2) - full)).toBeLessThanOrEqual(32);
+  });
+
   it('after waking the peer spins longer, and sleeps at once only for a peer that answers slowly', () => {
     const clock = fakeClock();
     const spinner = new Spinner(10, clock.now);

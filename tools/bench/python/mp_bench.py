@@ -1,14 +1,18 @@
 """Python rivals for the @ipc benchmark (SPEC.md W1-W4), standard library only.
 
 W1-W3: multiprocessing.Pipe (pickle; send_bytes/recv_bytes for W3) between this driver and one
-Process. W4: multiprocessing.Queue with 2 producers + 2 consumers and an idle parent.
-Usage: python3 mp_bench.py W1|W2|W3|W4 '<counts JSON>'. Prints one JSON line last.
+Process. W3 also through multiprocessing.shared_memory ("shm" as the fourth argument): a segment of
+8 slots of one buffer each, flow-controlled by two multiprocessing.Semaphore (free, filled); the
+driver copies each buffer into a free slot, the peer copies it out into a buffer it keeps.
+W4: multiprocessing.Queue with 2 producers + 2 consumers and an idle parent.
+Usage: python3 mp_bench.py W1|W2|W3|W4 '<counts JSON>' [all|sample] [shm]. Prints one JSON line last.
 """
 import json
 import math
 import multiprocessing as mp
 import sys
 import time
+from multiprocessing import shared_memory
 
 
 def item(i):
@@ -47,10 +51,7 @@ def peer(conn, workload, counts):
         total = 0
         for i in range(counts["w3Buffers"]):
             b = conn.recv_bytes()
-            if VERIFY_ALL and b != reference(size):
-                raise RuntimeError("W3: buffer %d arrived altered" % i)
-            if len(b) != size or b[0] != 0 or b[size - 1] != (size - 1) & 0xFF or b[size >> 1] != (size >> 1) & 0xFF:
-                raise RuntimeError("W3: buffer %d altered or of %d bytes" % (i, len(b)))
+            check_bulk(b, size, i)
             total += len(b)
         conn.send(("done", total))
     if conn.recv() != "bye":
@@ -112,6 +113,62 @@ def run_pipe(workload, counts):
     return result
 
 
+SLOTS = 8
+
+
+def check_bulk(b, size, i):
+    if VERIFY_ALL and b != reference(size):
+        raise RuntimeError("W3: buffer %d arrived altered" % i)
+    if len(b) != size or b[0] != 0 or b[size - 1] != (size - 1) & 0xFF or b[size >> 1] != (size >> 1) & 0xFF:
+        raise RuntimeError("W3: buffer %d altered or of %d bytes" % (i, len(b)))
+
+
+def shm_peer(shm, free, filled, conn, counts):
+    size = counts["w3BufferBytes"]
+    own = bytearray(size)  # the buffer the peer keeps: every buffer is copied into it
+    total = 0
+    conn.send("ready")
+    for i in range(counts["w3Buffers"]):
+        filled.acquire()
+        slot = (i % SLOTS) * size
+        own[:] = shm.buf[slot:slot + size]
+        free.release()
+        check_bulk(own, size, i)
+        total += size
+    conn.send(("done", total))
+
+
+def run_shared_memory(counts):
+    size = counts["w3BufferBytes"]
+    shm = shared_memory.SharedMemory(create=True, size=SLOTS * size)
+    try:
+        free, filled = mp.Semaphore(SLOTS), mp.Semaphore(0)
+        a, b = mp.Pipe(duplex=True)
+        # Forked: the child uses this mapping (opening it by name would register it twice with the
+        # resource tracker).
+        p = mp.Process(target=shm_peer, args=(shm, free, filled, b, counts), daemon=True)
+        p.start()
+        if a.recv() != "ready":
+            raise RuntimeError("expected ready")
+        buf = reference(size)
+        total = size * counts["w3Buffers"]
+        t0 = time.perf_counter_ns()
+        for i in range(counts["w3Buffers"]):
+            free.acquire()
+            slot = (i % SLOTS) * size
+            shm.buf[slot:slot + size] = buf
+            filled.release()
+        done = a.recv()
+        secs = (time.perf_counter_ns() - t0) / 1e9
+        p.join(10)
+        if done != ("done", total):
+            raise RuntimeError("W3: peer reported %r" % (done,))
+        return {"ok": True, "secs": secs}
+    finally:
+        shm.close()
+        shm.unlink()
+
+
 def producer(q, ready, go, k, producers, n):
     ready.put(("ready", "producer", k))
     go.wait()
@@ -170,7 +227,12 @@ def main():
     workload, counts = sys.argv[1], json.loads(sys.argv[2])
     VERIFY_ALL = len(sys.argv) > 3 and sys.argv[3] == "all"
     try:
-        result = run_queue(counts) if workload == "W4" else run_pipe(workload, counts)
+        if workload == "W4":
+            result = run_queue(counts)
+        elif len(sys.argv) > 4 and sys.argv[4] == "shm":
+            result = run_shared_memory(counts)
+        else:
+            result = run_pipe(workload, counts)
     except Exception as err:  # reported to the harness as one line
         result = {"ok": False, "error": "%s: %s" % (type(err).__name__, err)}
     print(json.dumps(result), flush=True)

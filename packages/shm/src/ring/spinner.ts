@@ -8,6 +8,8 @@ const AFTER_WAKE_FACTOR = 4;
 const SLOW_ANSWER_MS = 1;
 /** After this many slow answers in a row, waking the peer is followed by sleeping at once. */
 const SLOW_ANSWERS_TO_SLEEP = 4;
+/** Failed spins in a row, each answered soon after, that make a steady pace: the budget then shrinks too. */
+const NEAR_MISSES_TO_SHRINK = 4;
 
 /**
  * A busy-wait with an adaptive budget, for the spin phase of spin-then-sleep. When what the caller
@@ -15,8 +17,11 @@ const SLOW_ANSWERS_TO_SLEEP = 4;
  * burns CPU (and on a busy machine steals the peer's), so the next budget is halved, down to 1/32
  * of the full one; a spin that succeeds doubles it. A spin that failed but whose message came soon
  * after (the peer was briefly off its core) leaves the full budget: on a loaded machine, a shrunk
- * budget would miss every quick answer and keep both peers sleeping. Every 16th shrinking in a row,
- * a spin uses the full budget again, to see if it now pays.
+ * budget would miss every quick answer and keep both peers sleeping — unless it keeps happening
+ * (4 in a row): then messages come at a steady pace a little slower than the budget (big messages,
+ * each taking the sender longer than the budget to write), spinning for each only burns the CPU the
+ * sender needs, and the budget shrinks as for slow answers. Every 16th shrinking in a row, a spin
+ * uses the full budget again, to see if it now pays.
  *
  * Right after the caller woke the peer, the answer comes only after the peer's wake-up, which on a
  * virtual machine with an idle core can take 20–200 µs: then the spin lasts 4 times the full budget,
@@ -30,6 +35,7 @@ export class Spinner {
   private readonly fullMs: number;
   private budgetMs: number;
   private failures = 0;
+  private nearMisses = 0;
   private slowAnswers = 0;
   private wokeAt = Number.NaN;
   private missedAt = Number.NaN;
@@ -69,6 +75,7 @@ export class Spinner {
     const start = this.now();
     if (this.poll(ready, budget)) {
       this.failures = 0;
+      this.nearMisses = 0;
       this.budgetMs = Math.min(this.fullMs, budget * 2);
       return true;
     }
@@ -84,7 +91,9 @@ export class Spinner {
       this.wokeAt = Number.NaN;
     }
     if (!Number.isNaN(this.missedAt)) {
-      if (now - this.missedAt > SLOW_ANSWER_MS) {
+      const late = now - this.missedAt > SLOW_ANSWER_MS;
+      this.nearMisses = late ? 0 : this.nearMisses + 1;
+      if (late || this.nearMisses >= NEAR_MISSES_TO_SHRINK) {
         this.failures++;
         this.budgetMs = Math.max(this.fullMs * MIN_FRACTION, this.budgetMs / 2);
       } else {

@@ -1,6 +1,7 @@
 /**
  * Rivals: Python's `multiprocessing` on this machine (standard library only): `Pipe` (pickle;
- * `send_bytes` for W3) for W1–W3 and `Queue` for W4, run by `python/mp_bench.py`, which measures itself.
+ * `send_bytes` for W3) for W1–W3, `shared_memory` for W3 (slots flow-controlled by two semaphores,
+ * copied in and copied out) and `Queue` for W4, run by `python/mp_bench.py`, which measures itself.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const external: ExternalSide = {
       request.workload,
       JSON.stringify(request.counts),
       request.verifyAll ? 'all' : 'sample',
+      ...(request.caseName === 'python-mp-shared-memory' ? ['shm'] : []),
     ],
   }),
 };
@@ -39,6 +41,16 @@ export const cases: BenchCase[] = [
     description: 'Python multiprocessing.Pipe + Process',
     workloads: ['W1', 'W2', 'W3'],
     encoding: (w) => (w === 'W3' ? 'raw bytes (send_bytes), [u32 BE len]' : 'pickle, [u32 BE len]'),
+    available: pythonAvailable,
+    external,
+  },
+  {
+    name: 'python-mp-shared-memory',
+    group: 'python',
+    description:
+      'Python multiprocessing.shared_memory: 8 one-buffer slots, two Semaphores (free, filled); copied in, copied out into a kept buffer',
+    workloads: ['W3'],
+    encoding: () => 'raw bytes, shared-memory slots, copy in and copy out',
     available: pythonAvailable,
     external,
   },
