@@ -10,6 +10,7 @@ Usage: python3 mp_bench.py W1|W2|W3|W4 '<counts JSON>' [all|sample] [shm]. Print
 import json
 import math
 import multiprocessing as mp
+import os
 import sys
 import time
 from multiprocessing import shared_memory
@@ -123,13 +124,22 @@ def check_bulk(b, size, i):
         raise RuntimeError("W3: buffer %d altered or of %d bytes" % (i, len(b)))
 
 
+def acquire(sem, alive, who):
+    """Takes `sem`, checking every half second that the other side is still there (never hangs)."""
+    while not sem.acquire(timeout=0.5):
+        if not alive():
+            raise RuntimeError("W3: the %s died" % who)
+
+
 def shm_peer(shm, free, filled, conn, counts):
+    driver = os.getppid()
+    driver_alive = lambda: os.getppid() == driver
     size = counts["w3BufferBytes"]
     own = bytearray(size)  # the buffer the peer keeps: every buffer is copied into it
     total = 0
     conn.send("ready")
     for i in range(counts["w3Buffers"]):
-        filled.acquire()
+        acquire(filled, driver_alive, "driver")
         slot = (i % SLOTS) * size
         own[:] = shm.buf[slot:slot + size]
         free.release()
@@ -148,17 +158,21 @@ def run_shared_memory(counts):
         # resource tracker).
         p = mp.Process(target=shm_peer, args=(shm, free, filled, b, counts), daemon=True)
         p.start()
+        b.close()  # the peer's end: closed here, so that the peer's death reads as the end of the pipe
         if a.recv() != "ready":
             raise RuntimeError("expected ready")
         buf = reference(size)
         total = size * counts["w3Buffers"]
         t0 = time.perf_counter_ns()
         for i in range(counts["w3Buffers"]):
-            free.acquire()
+            acquire(free, p.is_alive, "peer")
             slot = (i % SLOTS) * size
             shm.buf[slot:slot + size] = buf
             filled.release()
-        done = a.recv()
+        try:
+            done = a.recv()
+        except EOFError:
+            raise RuntimeError("W3: the peer died before reporting") from None
         secs = (time.perf_counter_ns() - t0) / 1e9
         p.join(10)
         if done != ("done", total):
