@@ -24,6 +24,20 @@ function never(): { ready: () => boolean; calls: () => number } {
   };
 }
 
+/**
+ * A spin that fails, then what it waited for arriving `ms` later: the polls that spin made (its
+ * budget, in polls).
+ */
+function missing(spinner: Spinner, clock: { advance: (ms: number) => void }): (ms: number) => number {
+  return (ms) => {
+    const cond = never();
+    spinner.spin(cond.ready);
+    clock.advance(ms);
+    spinner.arrived();
+    return cond.calls();
+  };
+}
+
 describe('Spinner (the spin phase of ShmChannel)', () => {
   it('returns true as soon as the condition holds, false after its budget', () => {
     const spinner = new Spinner(50, fakeClock().now);
@@ -36,15 +50,8 @@ describe('Spinner (the spin phase of ShmChannel)', () => {
 
   it('shrinks its budget only for what comes long after a failed spin, and retries the full one', () => {
     const clock = fakeClock();
-    const spinner = new Spinner(64, clock.now);
+    const missBy = missing(new Spinner(64, clock.now), clock);
     const polls: number[] = [];
-    const missBy = (ms: number): number => {
-      const cond = never();
-      spinner.spin(cond.ready);
-      clock.advance(ms);
-      spinner.arrived();
-      return cond.calls();
-    };
     const full = missBy(0.1); // came soon after: the budget stays full
     expect(missBy(5)).toBe(full); // came late: the next budget is halved
     for (let i = 0; i < 15; i++) polls.push(missBy(5));
@@ -58,13 +65,7 @@ describe('Spinner (the spin phase of ShmChannel)', () => {
   it('shrinks its budget for a steady pace of answers that each come a little after a failed spin', () => {
     const clock = fakeClock();
     const spinner = new Spinner(64, clock.now);
-    const missBy = (ms: number): number => {
-      const cond = never();
-      spinner.spin(cond.ready);
-      clock.advance(ms);
-      spinner.arrived();
-      return cond.calls();
-    };
+    const missBy = missing(spinner, clock);
     const full = missBy(0.2);
     // Three more near misses keep the full budget (the peer may have been off its core)...
     for (let i = 0; i < 3; i++) expect(missBy(0.2)).toBe(full);
