@@ -43,7 +43,10 @@ import { RobustLock } from './robust-lock.js';
 export type TakeResult =
   | {
       readonly kind: 'message';
-      /** The payload: the first `length` bytes of this handle's copy buffer, valid until its next take. */
+      /**
+       * The payload: the first `length` bytes — of the buffer the handle reuses, valid until its next
+       * take; or, without `reuseCopy`, of a buffer of exactly `length` bytes that is the caller's.
+       */
       readonly bytes: Uint8Array;
       readonly length: number;
       readonly position: number;
@@ -101,6 +104,11 @@ export class QueueRing {
     private readonly ids: OwnerIds,
     private readonly onTake: () => void,
     private readonly onClaims: (delta: number) => void = () => undefined,
+    /**
+     * Whether a take may copy its payload into one buffer this handle reuses (the caller decodes it
+     * before the next take) — else each take copies into a `Buffer` of its own, which the caller may keep.
+     */
+    private readonly reuseCopy = true,
   ) {
     this.i32 = new Int32Array(buffer, 0, RING_OFFSET / 4);
     this.capacity = this.i32[2] ?? 0;
@@ -320,13 +328,14 @@ export class QueueRing {
   }
 
   /**
-   * Copies the payload of the record at byte offset `at` into this handle's copy buffer (taken
-   * messages are decoded from there at once, before the next take); returns its length.
+   * Copies the payload of the record at byte offset `at` into {@link QueueRing.#copy}: the buffer this
+   * handle reuses (see `reuseCopy`), else a new `Buffer` from Node's pool; returns its length.
    */
   #copyOut(at: number): number {
     const length = this.ringI32[(at >> 2) + R_LENGTH] ?? 0;
     const start = at + RECORD_HEADER;
-    if (length > this.#copy.length) this.#copy = new Uint8Array(Math.max(length, 2 * this.#copy.length));
+    if (!this.reuseCopy) this.#copy = Buffer.allocUnsafe(length);
+    else if (length > this.#copy.length) this.#copy = new Uint8Array(Math.max(length, 2 * this.#copy.length));
     this.#copy.set(this.u8.subarray(start, start + length));
     return length;
   }

@@ -127,6 +127,7 @@ export class Queue<T = unknown> implements Receiver<T> {
       segment.ids,
       () => table.addUnfinished(),
       (delta) => table.addClaims(delta),
+      this.#codec.decodeFrom !== undefined, // a codec that decodes in place copies nothing it keeps
     );
   }
 
@@ -343,14 +344,13 @@ export class Queue<T = unknown> implements Receiver<T> {
     };
   }
 
-  /** The message taken: decoded in place from the ring's copy buffer, or from a copy of its own. */
+  /**
+   * The message taken: decoded in place from the buffer the ring reuses, or — for a codec that may keep
+   * (raw: return) the bytes — from the Buffer of its own the ring copied it into.
+   */
   #decode(r: Extract<TakeResult, { kind: 'message' }>): T {
     const codec = this.#codec;
-    if (codec.decodeFrom !== undefined) return codec.decodeFrom(r.bytes, 0, r.length);
-    // The codec may keep (raw: return) the bytes: a Buffer of its own, from Node's pool.
-    const bytes = Buffer.allocUnsafe(r.length);
-    bytes.set(r.bytes.subarray(0, r.length));
-    return codec.decode(bytes);
+    return codec.decodeFrom !== undefined ? codec.decodeFrom(r.bytes, 0, r.length) : codec.decode(r.bytes);
   }
 
   #streamEnd(): IpcError | undefined {

@@ -44,9 +44,13 @@ test('bounded by bytes: a waiting put is released by a get; a message larger tha
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'ERR_ABORTED' });
     const second = queue.put(new Uint8Array(3000).fill(3));
-    expect((await queue.get())[0]).toBe(1);
+    const first = await queue.get();
+    expect(first[0]).toBe(1);
     await second;
     expect((await queue.get())[0]).toBe(3);
+    // A raw message is the receiver's own: a later get does not overwrite it.
+    expect(first.byteLength).toBe(3000);
+    expect(first.every((b) => b === 1)).toBe(true);
     expect(queue.empty).toBe(true);
   } finally {
     await queue.close();
