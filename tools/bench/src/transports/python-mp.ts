@@ -21,18 +21,21 @@ async function pythonAvailable(): Promise<string | undefined> {
   return checked;
 }
 
-const external: ExternalSide = {
-  command: (request) => ({
-    file: PYTHON,
-    args: [
-      join(benchDir, 'python', 'mp_bench.py'),
-      request.workload,
-      JSON.stringify(request.counts),
-      request.verifyAll ? 'all' : 'sample',
-      ...(request.caseName === 'python-mp-shared-memory' ? ['shm'] : []),
-    ],
-  }),
-};
+/** Runs `python/mp_bench.py` for the workload, with `extra` arguments after its own (`shm`: shared_memory). */
+function external(...extra: string[]): ExternalSide {
+  return {
+    command: (request) => ({
+      file: PYTHON,
+      args: [
+        join(benchDir, 'python', 'mp_bench.py'),
+        request.workload,
+        JSON.stringify(request.counts),
+        request.verifyAll ? 'all' : 'sample',
+        ...extra,
+      ],
+    }),
+  };
+}
 
 export const cases: BenchCase[] = [
   {
@@ -42,7 +45,7 @@ export const cases: BenchCase[] = [
     workloads: ['W1', 'W2', 'W3'],
     encoding: (w) => (w === 'W3' ? 'raw bytes (send_bytes), [u32 BE len]' : 'pickle, [u32 BE len]'),
     available: pythonAvailable,
-    external,
+    external: external(),
   },
   {
     name: 'python-mp-shared-memory',
@@ -52,7 +55,7 @@ export const cases: BenchCase[] = [
     workloads: ['W3'],
     encoding: () => 'raw bytes, shared-memory slots, copy in and copy out',
     available: pythonAvailable,
-    external,
+    external: external('shm'),
   },
   {
     name: 'python-mp-queue',
@@ -61,6 +64,6 @@ export const cases: BenchCase[] = [
     workloads: ['W4'],
     encoding: () => 'pickle (Queue feeder thread + pipe + lock)',
     available: pythonAvailable,
-    external,
+    external: external(),
   },
 ];

@@ -1,8 +1,9 @@
 /**
  * `@ipc/shm`: a ShmChannel (two SPSC rings in one named segment, spin-then-futex). The driver creates
  * the segment and the peer opens it by name. msgpack for W1/W2; raw bytes for W3 with one copy into
- * the ring and one copy out (`recvInto` one kept buffer, as for a pipe). A labelled zero-copy-receive variant reads each W3 message
- * in place (`recvView`, a view valid until the next receive): one copy in, none out.
+ * the ring and one copy out (`recvInto` one kept buffer, as for a pipe). A labelled zero-copy-receive
+ * variant reads each W3 message in place (`recvView`, a view valid until the next receive): one copy
+ * in, none out.
  * Each message is handed over by one call: `trySend` when the ring has room now (no promise to
  * await), else `send`, which waits for room (backpressure).
  */
