@@ -127,11 +127,9 @@ function readArray(n: number): unknown[] {
   if (n > stop - q) throw giveUp; // each item takes at least one byte
   const a = new Array<unknown>(n);
   for (let i = 0; i < n; i++) {
-    const b = s[q] as number; // small integers inline: most arrays of numbers are made of them
-    if (b < 0x80 && q < stop) {
-      q++;
-      a[i] = b;
-    } else a[i] = read();
+    // Small integers inline: most arrays of numbers are made of them.
+    if (q < stop && (s[q] as number) < 0x80) a[i] = s[q++];
+    else a[i] = read();
   }
   return a;
 }
