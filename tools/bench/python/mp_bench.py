@@ -5,6 +5,8 @@ Process. W3 also through multiprocessing.shared_memory ("shm" as the fourth argu
 8 slots of one buffer each, flow-controlled by two multiprocessing.Semaphore (free, filled); the
 driver copies each buffer into a free slot, the peer copies it out into a buffer it keeps.
 W4: multiprocessing.Queue with 2 producers + 2 consumers and an idle parent.
+W2 and W4 first run an untimed warm-up pass of w2Warmup / w4Warmup messages (when not 0) in the same
+processes, as the Node cases do (SPEC's setup rule; Python has no JIT, so it changes little here).
 Usage: python3 mp_bench.py W1|W2|W3|W4 '<counts JSON>' [all|sample] [shm]. Prints one JSON line last.
 """
 import json
@@ -30,6 +32,12 @@ def check_item(m, i):
         raise RuntimeError("message %d arrived altered: %r" % (i, m))
 
 
+def w2_passes(counts):
+    """W2's passes: the untimed warm-up pass (when w2Warmup is not 0), then the timed one."""
+    warm = counts.get("w2Warmup", 0)
+    return [warm, counts["w2Messages"]] if warm > 0 else [counts["w2Messages"]]
+
+
 def reference(size):
     return bytes(i & 0xFF for i in range(256)) * (size // 256)
 
@@ -43,10 +51,10 @@ def peer(conn, workload, counts):
                 return
             conn.send(m)
     elif workload == "W2":
-        n = counts["w2Messages"]
-        for i in range(n):
-            check_item(conn.recv(), i)
-        conn.send(("done", n))
+        for n in w2_passes(counts):
+            for i in range(n):
+                check_item(conn.recv(), i)
+            conn.send(("done", n))
     else:
         size = counts["w3BufferBytes"]
         total = 0
@@ -88,14 +96,14 @@ def run_pipe(workload, counts):
         result.update(median_us=median, p99_us=us(math.ceil(0.99 * n)), mean_us=sum(samples) / n / 1000.0,
                       min_us=us(1), max_us=us(n))
     elif workload == "W2":
-        n = counts["w2Messages"]
-        t0 = time.perf_counter_ns()
-        for i in range(n):
-            a.send(item(i))
-        done = a.recv()
-        secs = (time.perf_counter_ns() - t0) / 1e9
-        if done != ("done", n):
-            raise RuntimeError("W2: peer reported %r" % (done,))
+        for n in w2_passes(counts):  # the untimed warm-up pass (if any), then the timed one: the last
+            t0 = time.perf_counter_ns()
+            for i in range(n):
+                a.send(item(i))
+            done = a.recv()
+            secs = (time.perf_counter_ns() - t0) / 1e9
+            if done != ("done", n):
+                raise RuntimeError("W2: peer reported %r" % (done,))
         result.update(secs=secs)
     else:
         size = counts["w3BufferBytes"]
@@ -183,23 +191,19 @@ def run_shared_memory(counts):
         shm.unlink()
 
 
-def producer(q, ready, go, k, producers, n):
-    ready.put(("ready", "producer", k))
-    go.wait()
+def produce(q, k, producers, n):
     for i in range(k, n, producers):
         q.put(item(i))
 
 
-def consumer(q, ready, go, results, producers):
-    ready.put(("ready", "consumer"))
-    go.wait()
+def consume(q, producers):
     nxt = list(range(producers))
     count = 0
     id_sum = 0
     while True:
         m = q.get()
         if m is None:
-            break
+            return count, id_sum
         i = m["id"]
         k = i % producers
         if i < nxt[k]:
@@ -208,18 +212,58 @@ def consumer(q, ready, go, results, producers):
         nxt[k] = i + producers
         count += 1
         id_sum += i
-    results.put((count, id_sum))
+
+
+# W4's untimed warm-up pass goes through a queue of its own (wq), in the same processes: a producer
+# flushes it by closing it (an mp.Queue has no flush), which the timed queue must not be.
+
+def producer(q, wq, ready, warm_go, go, k, producers, warm, n):
+    ready.put(("ready", "producer", k))
+    if warm > 0:
+        warm_go.wait()
+        produce(wq, k, producers, warm)
+        wq.close()
+        wq.join_thread()
+        ready.put(("warm", "producer", 0, 0))
+    go.wait()
+    produce(q, k, producers, n)
+
+
+def consumer(q, wq, ready, warm_go, go, results, producers, warm):
+    ready.put(("ready", "consumer"))
+    if warm > 0:
+        warm_go.wait()
+        count, id_sum = consume(wq, producers)
+        ready.put(("warm", "consumer", count, id_sum))
+    go.wait()
+    results.put(consume(q, producers))
+
+
+def check_counts(reports, n):
+    count = sum(r[0] for r in reports)
+    if count != n or sum(r[1] for r in reports) != n * (n - 1) // 2:
+        raise RuntimeError("W4: consumers received %d of %d messages" % (count, n))
 
 
 def run_queue(counts):
-    n = counts["w4Messages"]
-    q, ready, results, go = mp.Queue(), mp.Queue(), mp.Queue(), mp.Event()
-    producers = [mp.Process(target=producer, args=(q, ready, go, k, 2, n)) for k in range(2)]
-    consumers = [mp.Process(target=consumer, args=(q, ready, go, results, 2)) for _ in range(2)]
+    n, warm = counts["w4Messages"], counts.get("w4Warmup", 0)
+    q, wq, ready, results = mp.Queue(), mp.Queue(), mp.Queue(), mp.Queue()
+    warm_go, go = mp.Event(), mp.Event()
+    producers = [mp.Process(target=producer, args=(q, wq, ready, warm_go, go, k, 2, warm, n)) for k in range(2)]
+    consumers = [mp.Process(target=consumer, args=(q, wq, ready, warm_go, go, results, 2, warm))
+                 for _ in range(2)]
     for p in consumers + producers:
         p.start()
     for _ in range(4):
         ready.get(timeout=30)
+    if warm > 0:
+        warm_go.set()
+        for _ in producers:  # consumers cannot report before the stop sentinels
+            if ready.get(timeout=120)[1] != "producer":
+                raise RuntimeError("W4: a consumer ended the warm-up pass before its stop sentinel")
+        for _ in consumers:
+            wq.put(None)
+        check_counts([ready.get(timeout=120)[2:] for _ in consumers], warm)
     t0 = time.perf_counter_ns()
     go.set()
     for p in producers:
@@ -230,9 +274,7 @@ def run_queue(counts):
     secs = (time.perf_counter_ns() - t0) / 1e9
     for p in consumers:
         p.join(10)
-    count = sum(r[0] for r in reports)
-    if count != n or sum(r[1] for r in reports) != n * (n - 1) // 2:
-        raise RuntimeError("W4: consumers received %d of %d messages" % (count, n))
+    check_counts(reports, n)
     return {"ok": True, "secs": secs}
 
 

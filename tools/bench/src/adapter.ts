@@ -203,9 +203,16 @@ export interface ExternalSide {
 export interface Counts {
   w1Warmup: number;
   w1RoundTrips: number;
+  /**
+   * W2: messages of an untimed first pass through the same link (ids 0, 1, …), before the timed one —
+   * SPEC's setup rule (JIT warm-up outside the clock); 0 runs W2 cold.
+   */
+  w2Warmup: number;
   w2Messages: number;
   w3Buffers: number;
   w3BufferBytes: number;
+  /** W4: messages of an untimed first pass through the same queue and processes (see `w2Warmup`). */
+  w4Warmup: number;
   w4Messages: number;
 }
 

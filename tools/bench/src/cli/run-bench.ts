@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { Workload } from '../adapter.js';
+import type { Counts, Workload } from '../adapter.js';
 import { benchDir, transportsDir } from '../process/paths.js';
 import { formatDuration } from '../report/format.js';
 import { markdownReport } from '../report/markdown-report.js';
@@ -39,7 +39,7 @@ export async function runBench(
   const started = Date.now();
   const { cases, broken } = await discoverCases(transportsDir);
   const { run, skipped } = selectCases(cases, broken, options.only);
-  const counts = countsFor(options.size);
+  const counts = countsFor(options.size, options.cold);
   const steps = planSteps(run, options.workloads, options.launches);
   for (const s of skipped) process.stderr.write(`skipped ${s.name}: ${s.reason}\n`);
   progress.start(
@@ -74,6 +74,7 @@ export async function runBench(
     command,
     size: options.size === 'full' ? 'full SPEC' : options.size,
     launches: options.launches,
+    warmUp: warmUpLine(counts),
     duration: formatDuration(Date.now() - started),
     machine: machineInfo(),
   };
@@ -85,6 +86,16 @@ export async function runBench(
     descriptions,
   );
   return { records, rows, skipped, info, workloads: options.workloads, files };
+}
+
+/** The report's line on what ran untimed first. */
+function warmUpLine(c: Counts): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const pass = (w: string, x: number): string =>
+    x > 0
+      ? `${w} an untimed pass of ${n(x)} messages first, in the same processes`
+      : `${w} cold (\`--cold\`)`;
+  return `W1 ${n(c.w1Warmup)} round trips; ${pass('W2', c.w2Warmup)}; ${pass('W4', c.w4Warmup)}; W3 none; C programs none (no JIT)`;
 }
 
 /** The link to SPEC.md from a report in `dir`. */

@@ -33,6 +33,7 @@ export function markdownReport(
     `- **Date:** ${info.date}`,
     `- **Command:** \`${info.command}\` (${info.size} counts, ${info.launches} launch${info.launches === 1 ? '' : 'es'} per case, took ${info.duration})`,
     `- **Machine:** ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}${m.python !== undefined ? `, Python ${m.python}` : ''}`,
+    `- **Warm-up (untimed):** ${info.warmUp}`,
     `- **Figures:** median over launches; spread = half the min–max range over the median; W1 p99 = median of the launches' p99.`,
     '',
     `![Speed relative to the best Node peer, per workload](${chartPath})`,

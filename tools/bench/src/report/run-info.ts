@@ -17,6 +17,8 @@ export interface RunInfo {
   command: string;
   size: string;
   launches: number;
+  /** What ran untimed before the measurement, per workload (one line for the report). */
+  warmUp: string;
   duration: string;
   machine: MachineInfo;
   note?: string;

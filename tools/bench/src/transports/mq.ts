@@ -385,9 +385,16 @@ function amqpQueue(prefix: string): BenchCase['queue'] {
     producer,
     async consumer(ctx) {
       const { conn, queue } = await open(ctx);
-      const rx = await queue.receiver({ prefetch: 500 });
+      // Acked when taken, as the raw baseline does. Auto ack would ack each message at the next
+      // `recv` and requeue the last one at close: the stop sentinel of the warm-up pass, which the
+      // timed pass would then find first.
+      const rx = await queue.receiver({ prefetch: 500, ack: 'manual' });
       return {
-        get: () => rx.recv(),
+        get: async () => {
+          const delivery = await rx.recv();
+          delivery.ack();
+          return delivery.message;
+        },
         close: async () => {
           await rx.close();
           await conn.close();

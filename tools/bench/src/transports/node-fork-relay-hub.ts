@@ -10,11 +10,14 @@ import type { BenchCase, QueueConsumer, QueueParent, QueueProducer } from '../ad
 const WINDOW = 1024;
 const END = '__end__';
 
-function hub(producers: number): QueueParent {
+function hub(producers: number, consumerCount: number): QueueParent {
   const consumers: ChildProcess[] = [];
   let next = 0;
+  /** End markers received: each producer handle sends one when it closes (one per producer per pass). */
   let ended = 0;
-  let allEnded: (() => void) | undefined;
+  /** Messages the parent put (stop sentinels, one per consumer per pass). */
+  let parentPuts = 0;
+  let endSeen: (() => void) | undefined;
   const relay = (message: unknown): void => {
     const to = consumers[next]!;
     next = (next + 1) % consumers.length;
@@ -29,12 +32,14 @@ function hub(producers: number): QueueParent {
       child.on('message', (m) => {
         if (m === END) {
           ended += 1;
-          if (ended === producers) allEnded?.();
+          endSeen?.();
         } else relay(m);
       });
     },
     async put(message) {
-      if (ended < producers) await new Promise<void>((resolve) => (allEnded = resolve));
+      // A pass's stop sentinels follow every message of that pass: wait for its end markers.
+      const need = producers * (Math.floor(parentPuts++ / consumerCount) + 1);
+      while (ended < need) await new Promise<void>((resolve) => (endSeen = resolve));
       relay(message);
     },
     async close() {},
@@ -68,13 +73,17 @@ function producer(): QueueProducer {
 
 function consumer(): QueueConsumer {
   const inbox = new Inbox<unknown>();
-  process.on('message', (m) => inbox.push(m));
-  process.on('disconnect', () => inbox.end());
+  const push = (m: unknown): void => inbox.push(m);
+  const end = (): void => inbox.end();
+  process.on('message', push);
+  process.on('disconnect', end);
   return {
     get: () => inbox.recv(),
+    // The channel stays open: the next pass's handle receives on it (the process exits at the end).
     async close() {
+      process.off('message', push);
+      process.off('disconnect', end);
       inbox.close();
-      process.disconnect?.();
     },
   };
 }
@@ -89,7 +98,7 @@ export const cases: BenchCase[] = [
     encoding: () => 'JSON (Node IPC)',
     queue: {
       childIpc: 'json',
-      parent: async (ctx) => hub(ctx.producers),
+      parent: async (ctx) => hub(ctx.producers, ctx.consumers),
       producer: async () => producer(),
       consumer: async () => consumer(),
     },

@@ -20,9 +20,10 @@ interface Role {
 }
 
 /**
- * W4 in the parent: create the queue, start 2 producers and 2 consumers, wait until all are ready,
- * release them with one "go", enqueue one stop sentinel per consumer once both producers have exited,
- * and stop the clock when both consumers have reported their counts.
+ * W4 in the parent: create the queue, start 2 producers and 2 consumers, wait until all are ready, run
+ * the untimed warm-up pass (when `w4Warmup` is not 0: stop sentinels once both producers reported),
+ * then the timed one: release them with one "go", enqueue one stop sentinel per consumer once both
+ * producers have exited, and stop the clock when both consumers have reported their counts.
  */
 export async function runQueueCase(c: BenchCase, spec: CaseSpec): Promise<Measurement> {
   if (c.queue === undefined) throw new Error(`${c.name} has no queue sides`);
@@ -72,39 +73,50 @@ export async function runQueueCase(c: BenchCase, spec: CaseSpec): Promise<Measur
       return m;
     };
     await Promise.all(roles.map((r) => expect(r, 'ready')));
-
-    const start = process.hrtime.bigint();
-    for (const r of roles) void r.control.send({ t: 'go' });
     const producers = roles.filter((r) => r.role === 'producer');
     const consumers = roles.filter((r) => r.role === 'consumer');
-    const consumed = consumers.map((r) => expect(r, 'done'));
-    for (const p of consumed) p.catch(() => undefined);
-    await Promise.all(producers.map((r) => expect(r, 'done')));
-    children.finishing();
-    await Promise.race([Promise.all(producers.map((r) => r.exited)), children.failure]);
-    for (let i = 0; i < CONSUMERS; i++) {
-      const put = parent.put({ ...STOP });
-      if (put !== undefined) await put;
-    }
-    const reports = await Promise.all(consumed);
-    const elapsed = Number(process.hrtime.bigint() - start);
 
-    const n = spec.counts.w4Messages;
-    let count = 0;
-    let idSum = 0;
-    for (const m of reports) {
-      if (m.t !== 'done') continue;
-      count += m.count;
-      idSum += m.idSum ?? 0;
-    }
-    if (count !== n) throw new CheckError(`W4: the consumers received ${count} of ${n} messages`);
-    if (idSum !== (n * (n - 1)) / 2)
-      throw new CheckError(`W4: the ids received do not add up (lost or duplicated)`);
-    return messageRate('W4', n, elapsed);
+    /** One pass of `n` messages: "go", the producers' reports, the stop sentinels, the consumers' reports (checked). */
+    const pass = async (n: number, last: boolean): Promise<void> => {
+      for (const r of roles) void r.control.send({ t: 'go' });
+      const consumed = consumers.map((r) => expect(r, 'done'));
+      for (const p of consumed) p.catch(() => undefined);
+      await Promise.all(producers.map((r) => expect(r, 'done')));
+      if (last) {
+        // SPEC: the stop sentinels follow the producers' exit.
+        children.finishing();
+        await Promise.race([Promise.all(producers.map((r) => r.exited)), children.failure]);
+      }
+      for (let i = 0; i < CONSUMERS; i++) {
+        const put = parent.put({ ...STOP });
+        if (put !== undefined) await put;
+      }
+      checkReports(await Promise.all(consumed), n);
+    };
+
+    const { w4Warmup, w4Messages } = spec.counts;
+    if (w4Warmup > 0) await pass(w4Warmup, false);
+    const start = process.hrtime.bigint();
+    await pass(w4Messages, true);
+    return messageRate('W4', w4Messages, Number(process.hrtime.bigint() - start));
   } finally {
     children.finishing();
     for (const r of roles) r.control.close();
     await children.reap();
     await Promise.race([parent.close(), new Promise((r) => setTimeout(r, 5000))]);
   }
+}
+
+/** The consumers' reports of a pass of `n` messages must add up: every id 0 … n-1 exactly once. */
+function checkReports(reports: readonly RoleControl[], n: number): void {
+  let count = 0;
+  let idSum = 0;
+  for (const m of reports) {
+    if (m.t !== 'done') continue;
+    count += m.count;
+    idSum += m.idSum ?? 0;
+  }
+  if (count !== n) throw new CheckError(`W4: the consumers received ${count} of ${n} messages`);
+  if (idSum !== (n * (n - 1)) / 2)
+    throw new CheckError(`W4: the ids received do not add up (lost or duplicated)`);
 }
