@@ -5,8 +5,9 @@ Process. W3 also through multiprocessing.shared_memory ("shm" as the fourth argu
 8 slots of one buffer each, flow-controlled by two multiprocessing.Semaphore (free, filled); the
 driver copies each buffer into a free slot, the peer copies it out into a buffer it keeps.
 W4: multiprocessing.Queue with 2 producers + 2 consumers and an idle parent.
-W2 and W4 first run an untimed warm-up pass of w2Warmup / w4Warmup messages (when not 0) in the same
-processes, as the Node cases do (SPEC's setup rule; Python has no JIT, so it changes little here).
+W2, W3 and W4 first run an untimed warm-up pass of w2Warmup / w3Warmup / w4Warmup messages (when not
+0) in the same processes, as the Node cases do (SPEC's setup rule; Python has no JIT, so it changes
+little here).
 Usage: python3 mp_bench.py W1|W2|W3|W4 '<counts JSON>' [all|sample] [shm]. Prints one JSON line last.
 """
 import json
@@ -32,10 +33,10 @@ def check_item(m, i):
         raise RuntimeError("message %d arrived altered: %r" % (i, m))
 
 
-def w2_passes(counts):
-    """W2's passes: the untimed warm-up pass (when w2Warmup is not 0), then the timed one."""
-    warm = counts.get("w2Warmup", 0)
-    return [warm, counts["w2Messages"]] if warm > 0 else [counts["w2Messages"]]
+def passes(counts, warmup, timed):
+    """A workload's passes: the untimed warm-up pass (when counts[warmup] is not 0), then the timed one."""
+    warm = counts.get(warmup, 0)
+    return [warm, counts[timed]] if warm > 0 else [counts[timed]]
 
 
 def reference(size):
@@ -51,18 +52,19 @@ def peer(conn, workload, counts):
                 return
             conn.send(m)
     elif workload == "W2":
-        for n in w2_passes(counts):
+        for n in passes(counts, "w2Warmup", "w2Messages"):
             for i in range(n):
                 check_item(conn.recv(), i)
             conn.send(("done", n))
     else:
         size = counts["w3BufferBytes"]
-        total = 0
-        for i in range(counts["w3Buffers"]):
-            b = conn.recv_bytes()
-            check_bulk(b, size, i)
-            total += len(b)
-        conn.send(("done", total))
+        for n in passes(counts, "w3Warmup", "w3Buffers"):
+            total = 0
+            for i in range(n):
+                b = conn.recv_bytes()
+                check_bulk(b, size, i)
+                total += len(b)
+            conn.send(("done", total))
     if conn.recv() != "bye":
         raise RuntimeError("expected bye")
 
@@ -96,7 +98,7 @@ def run_pipe(workload, counts):
         result.update(median_us=median, p99_us=us(math.ceil(0.99 * n)), mean_us=sum(samples) / n / 1000.0,
                       min_us=us(1), max_us=us(n))
     elif workload == "W2":
-        for n in w2_passes(counts):  # the untimed warm-up pass (if any), then the timed one: the last
+        for n in passes(counts, "w2Warmup", "w2Messages"):  # the untimed warm-up pass (if any), then the timed one: the last
             t0 = time.perf_counter_ns()
             for i in range(n):
                 a.send(item(i))
@@ -108,14 +110,14 @@ def run_pipe(workload, counts):
     else:
         size = counts["w3BufferBytes"]
         buf = reference(size)
-        total = size * counts["w3Buffers"]
-        t0 = time.perf_counter_ns()
-        for _ in range(counts["w3Buffers"]):
-            a.send_bytes(buf)
-        done = a.recv()
-        secs = (time.perf_counter_ns() - t0) / 1e9
-        if done != ("done", total):
-            raise RuntimeError("W3: peer reported %r" % (done,))
+        for n in passes(counts, "w3Warmup", "w3Buffers"):  # the timed pass is the last
+            t0 = time.perf_counter_ns()
+            for _ in range(n):
+                a.send_bytes(buf)
+            done = a.recv()
+            secs = (time.perf_counter_ns() - t0) / 1e9
+            if done != ("done", size * n):
+                raise RuntimeError("W3: peer reported %r" % (done,))
         result.update(secs=secs)
     a.send("bye")
     p.join(10)
@@ -144,16 +146,19 @@ def shm_peer(shm, free, filled, conn, counts):
     driver_alive = lambda: os.getppid() == driver
     size = counts["w3BufferBytes"]
     own = bytearray(size)  # the buffer the peer keeps: every buffer is copied into it
-    total = 0
     conn.send("ready")
-    for i in range(counts["w3Buffers"]):
-        acquire(filled, driver_alive, "driver")
-        slot = (i % SLOTS) * size
-        own[:] = shm.buf[slot:slot + size]
-        free.release()
-        check_bulk(own, size, i)
-        total += size
-    conn.send(("done", total))
+    k = 0  # buffers through the slots so far (both passes)
+    for n in passes(counts, "w3Warmup", "w3Buffers"):
+        total = 0
+        for i in range(n):
+            acquire(filled, driver_alive, "driver")
+            slot = (k % SLOTS) * size
+            own[:] = shm.buf[slot:slot + size]
+            free.release()
+            check_bulk(own, size, i)
+            total += size
+            k += 1
+        conn.send(("done", total))
 
 
 def run_shared_memory(counts):
@@ -170,21 +175,23 @@ def run_shared_memory(counts):
         if a.recv() != "ready":
             raise RuntimeError("expected ready")
         buf = reference(size)
-        total = size * counts["w3Buffers"]
-        t0 = time.perf_counter_ns()
-        for i in range(counts["w3Buffers"]):
-            acquire(free, p.is_alive, "peer")
-            slot = (i % SLOTS) * size
-            shm.buf[slot:slot + size] = buf
-            filled.release()
-        try:
-            done = a.recv()
-        except EOFError:
-            raise RuntimeError("W3: the peer died before reporting") from None
-        secs = (time.perf_counter_ns() - t0) / 1e9
+        k = 0
+        for n in passes(counts, "w3Warmup", "w3Buffers"):  # the timed pass is the last
+            t0 = time.perf_counter_ns()
+            for _ in range(n):
+                acquire(free, p.is_alive, "peer")
+                slot = (k % SLOTS) * size
+                shm.buf[slot:slot + size] = buf
+                filled.release()
+                k += 1
+            try:
+                done = a.recv()
+            except EOFError:
+                raise RuntimeError("W3: the peer died before reporting") from None
+            secs = (time.perf_counter_ns() - t0) / 1e9
+            if done != ("done", size * n):
+                raise RuntimeError("W3: peer reported %r" % (done,))
         p.join(10)
-        if done != ("done", total):
-            raise RuntimeError("W3: peer reported %r" % (done,))
         return {"ok": True, "secs": secs}
     finally:
         shm.close()

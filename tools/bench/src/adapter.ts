@@ -209,6 +209,8 @@ export interface Counts {
    */
   w2Warmup: number;
   w2Messages: number;
+  /** W3: buffers of an untimed first pass (see `w2Warmup`). */
+  w3Warmup: number;
   w3Buffers: number;
   w3BufferBytes: number;
   /** W4: messages of an untimed first pass through the same queue and processes (see `w2Warmup`). */

@@ -61,13 +61,13 @@ describe('npm run bench -- --tiny', () => {
   test('results.json summarises medians, spread and ratios to the best Node peer', () => {
     const json = JSON.parse(readFileSync(join(out, 'r', 'results.json'), 'utf8')) as {
       info: { machine: { cpus: number } };
-      counts: { w2Messages: number; w2Warmup: number; w4Warmup: number };
+      counts: { w2Messages: number; w2Warmup: number; w3Warmup: number; w4Warmup: number };
       records: unknown[];
       summary: SummaryJson[];
     };
     expect(json.info.machine.cpus).toBeGreaterThan(0);
     expect(json.counts.w2Messages).toBe(1_000);
-    expect(json.counts).toMatchObject({ w2Warmup: 100, w4Warmup: 100 });
+    expect(json.counts).toMatchObject({ w2Warmup: 100, w3Warmup: 1, w4Warmup: 100 });
     expect(json.records).toHaveLength(7);
     const w4 = json.summary.find((s) => s.workload === 'W4');
     expect(w4).toMatchObject({ peer: 'node-fork-relay-hub', bestNode: true, ratio: 1, ok: 1, runs: 1 });
@@ -85,7 +85,7 @@ describe('npm run bench -- --tiny', () => {
       expect(text).toMatch(/^# Benchmarks/);
       expect(text).toMatch(/\*\*Machine:\*\*/);
       expect(text).toContain(
-        '**Warm-up (untimed):** W1 20 round trips; W2 an untimed pass of 100 messages first, in the same processes; W4 an untimed pass of 100 messages first',
+        '**Warm-up (untimed):** W1 20 round trips; W2 an untimed pass of 100 messages first, in the same processes; W3 an untimed pass of 1 buffer first, in the same processes; W4 an untimed pass of 100 messages first',
       );
       expect(text).toMatch(/\*\*Command:\*\* `node tools\/bench\/dist\/cli\.js --tiny/);
       expect(text.match(/^## W\d .*\n\n\| case \| /gm)).toHaveLength(4);
@@ -123,11 +123,11 @@ describe('npm run bench -- --tiny --cold', () => {
       ]);
       expect(run.code).toBe(0);
       const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
-        counts: { w2Warmup: number; w4Warmup: number };
+        counts: { w2Warmup: number; w3Warmup: number; w4Warmup: number };
       };
-      expect(json.counts).toMatchObject({ w2Warmup: 0, w4Warmup: 0 });
+      expect(json.counts).toMatchObject({ w2Warmup: 0, w3Warmup: 0, w4Warmup: 0 });
       expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
-        'W2 cold (`--cold`); W4 cold (`--cold`)',
+        'W2 cold (`--cold`); W3 cold (`--cold`); W4 cold (`--cold`)',
       );
       for (const r of readJsonl(readFileSync(join(out, 'results.jsonl'), 'utf8')))
         expect(r).toMatchObject({ ok: true, count: 1_000 });

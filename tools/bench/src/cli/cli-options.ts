@@ -15,7 +15,7 @@ export interface CliOptions {
   markdown?: string;
   /** Check every message completely (`--verify`; the tour), not only ids/order and a sample. */
   verifyAll: boolean;
-  /** `--cold`: W2 and W4 without their untimed warm-up pass. */
+  /** `--cold`: W2–W4 without their untimed warm-up pass. */
   cold: boolean;
   list: boolean;
   help: boolean;
@@ -52,7 +52,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out DIR           where results.jsonl, results.json, report.md, chart.svg go (default bench-results)
   --markdown FILE     also write the Markdown report to FILE, its chart beside it (FILE.svg)
   --verify            check every message field by field (default: ids/order + every 1,024th)
-  --cold              W2 and W4 without their untimed warm-up pass (JIT warm-up inside the clock)
+  --cold              W2–W4 without their untimed warm-up pass (JIT warm-up inside the clock)
   --list              list the cases and whether they can run here
   -h, --help          this help`;
 

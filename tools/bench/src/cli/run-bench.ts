@@ -91,11 +91,17 @@ export async function runBench(
 /** The report's line on what ran untimed first. */
 function warmUpLine(c: Counts): string {
   const n = (x: number): string => x.toLocaleString('en-US');
-  const pass = (w: string, x: number): string =>
+  const pass = (w: string, x: number, what: string): string =>
     x > 0
-      ? `${w} an untimed pass of ${n(x)} messages first, in the same processes`
+      ? `${w} an untimed pass of ${n(x)} ${x === 1 ? what.slice(0, -1) : what} first, in the same processes`
       : `${w} cold (\`--cold\`)`;
-  return `W1 ${n(c.w1Warmup)} round trips; ${pass('W2', c.w2Warmup)}; ${pass('W4', c.w4Warmup)}; W3 none; C programs none (no JIT)`;
+  return [
+    `W1 ${n(c.w1Warmup)} round trips`,
+    pass('W2', c.w2Warmup, 'messages'),
+    pass('W3', c.w3Warmup, 'buffers'),
+    pass('W4', c.w4Warmup, 'messages'),
+    'C programs none (no JIT)',
+  ].join('; ');
 }
 
 /** The link to SPEC.md from a report in `dir`. */

@@ -4,7 +4,7 @@ import { checkBulk, checkItem } from './messages.js';
 
 /**
  * The peer side of W1–W3: signals ready, echoes (W1) or receives and checks (W2, W3), sends the
- * completion message (W2: after the warm-up pass and after the timed one), and returns once the driver
+ * completion message (W2, W3: after the warm-up pass and after the timed one), and returns once the driver
  * said goodbye.
  */
 export async function runLinkPeer(link: Link, workload: LinkWorkload, counts: Counts): Promise<void> {
@@ -23,15 +23,17 @@ export async function runLinkPeer(link: Link, workload: LinkWorkload, counts: Co
     }
   }
   if (workload === 'W2') {
-    // The untimed warm-up pass, then the timed one: each ids 0, 1, … and a completion message.
+    // The untimed warm-up pass (W2, W3), then the timed one: each numbered from 0, then a completion message.
     for (const n of counts.w2Warmup > 0 ? [counts.w2Warmup, counts.w2Messages] : [counts.w2Messages]) {
       for (let id = 0; id < n; id++) checkItem(await link.recv(), id);
       await send({ t: 'done', count: n });
     }
   } else {
-    let bytes = 0;
-    for (let i = 0; i < counts.w3Buffers; i++) bytes += checkBulk(await link.recv(), counts.w3BufferBytes, i);
-    await send(encodeControl({ t: 'done', count: counts.w3Buffers, bytes }, 'bytes'));
+    for (const n of counts.w3Warmup > 0 ? [counts.w3Warmup, counts.w3Buffers] : [counts.w3Buffers]) {
+      let bytes = 0;
+      for (let i = 0; i < n; i++) bytes += checkBulk(await link.recv(), counts.w3BufferBytes, i);
+      await send(encodeControl({ t: 'done', count: n, bytes }, 'bytes'));
+    }
   }
   decodeControl(await link.recv(), payload, 'bye');
 }
