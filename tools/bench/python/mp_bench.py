@@ -98,7 +98,7 @@ def run_pipe(workload, counts):
         result.update(median_us=median, p99_us=us(math.ceil(0.99 * n)), mean_us=sum(samples) / n / 1000.0,
                       min_us=us(1), max_us=us(n))
     elif workload == "W2":
-        for n in passes(counts, "w2Warmup", "w2Messages"):  # the untimed warm-up pass (if any), then the timed one: the last
+        for n in passes(counts, "w2Warmup", "w2Messages"):  # the timed pass is the last
             t0 = time.perf_counter_ns()
             for i in range(n):
                 a.send(item(i))
