@@ -60,6 +60,11 @@ export function scaleCounts(counts: Counts, workload: Workload, fraction: number
   }
 }
 
+/** A workload's passes, in messages: the untimed warm-up pass (unless `warmup` is 0), then the timed one. */
+export function passes(warmup: number, timed: number): number[] {
+  return warmup > 0 ? [warmup, timed] : [timed];
+}
+
 /** The run sizes the CLI knows. */
 export type RunSize = 'full' | 'quick' | 'tiny';
 

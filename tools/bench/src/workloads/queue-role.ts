@@ -1,6 +1,7 @@
 import type { BenchCase, QueueContext } from '../adapter.js';
 import type { CaseSpec } from '../process/case-spec.js';
 import type { ControlPipe } from '../process/control-pipe.js';
+import { passes } from './counts.js';
 import { checkItem, CheckError, itemMessage } from './messages.js';
 
 /**
@@ -26,12 +27,11 @@ export async function runQueueRole(c: BenchCase, spec: CaseSpec, control: Contro
     role: spec.role!,
     index: spec.index!,
   };
-  const { w4Warmup, w4Messages } = spec.counts;
-  const passes = w4Warmup > 0 ? [w4Warmup, w4Messages] : [w4Messages];
+  const counts = passes(spec.counts.w4Warmup, spec.counts.w4Messages);
   if (spec.role === 'producer') {
     let producer = await sides.producer(ctx);
     await control.send({ t: 'ready' });
-    for (const [pass, n] of passes.entries()) {
+    for (const [pass, n] of counts.entries()) {
       await waitGo(control);
       let count = 0;
       for (let id = spec.index!; id < n; id += producers) {
@@ -40,14 +40,14 @@ export async function runQueueRole(c: BenchCase, spec: CaseSpec, control: Contro
         count++;
       }
       await producer.close();
-      if (pass < passes.length - 1) producer = await sides.producer(ctx);
+      if (pass < counts.length - 1) producer = await sides.producer(ctx);
       await control.send({ t: 'done', count });
     }
     return;
   }
   let consumer = await sides.consumer(ctx);
   await control.send({ t: 'ready' });
-  for (const [pass] of passes.entries()) {
+  for (const pass of counts.keys()) {
     await waitGo(control);
     const next = new Array<number>(producers).fill(0).map((_, k) => k); // the next id expected from producer k
     let count = 0;
@@ -65,7 +65,7 @@ export async function runQueueRole(c: BenchCase, spec: CaseSpec, control: Contro
       idSum += id;
     }
     await consumer.close();
-    if (pass < passes.length - 1) consumer = await sides.consumer(ctx);
+    if (pass < counts.length - 1) consumer = await sides.consumer(ctx);
     await control.send({ t: 'done', count, idSum });
   }
 }
