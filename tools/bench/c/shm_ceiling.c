@@ -189,9 +189,7 @@ static void link_workload(const char *w, long warmup, long trips, long messages,
     double t = now_ns();
     for (long i = 0; i < messages; i++) ring_send(to_peer, m, sizeof m);
     ring_recv(to_driver, &got, sizeof got);
-    double secs = (now_ns() - t) / 1e9;
-    if (got != messages) fail("the peer counted the wrong number of messages");
-    printf("{\"ok\":true,\"secs\":%.6f}\n", secs);
+    report_run(t, got == messages, "the peer counted the wrong number of messages");
   } else {
     unsigned char *buffer = malloc(bytes);
     if (buffer == NULL) fail("malloc failed");
@@ -200,9 +198,7 @@ static void link_workload(const char *w, long warmup, long trips, long messages,
     double t = now_ns();
     for (long i = 0; i < buffers; i++) ring_send(to_peer, buffer, (uint32_t)bytes);
     ring_recv(to_driver, &total, sizeof total);
-    double secs = (now_ns() - t) / 1e9;
-    if (total != buffers * (long)bytes) fail("the peer counted the wrong number of bytes");
-    printf("{\"ok\":true,\"secs\":%.6f}\n", secs);
+    report_run(t, total == buffers * (long)bytes, "the peer counted the wrong number of bytes");
   }
   waitpid(pid, NULL, 0);
 }
@@ -299,7 +295,7 @@ static void queue_workload(long messages) {
   if (q->counts[0] + q->counts[1] != messages) fail("the consumers counted the wrong number of messages");
   if (q->id_sums[0] + q->id_sums[1] != messages * (messages - 1) / 2) fail("a message was lost or doubled");
   if (q->bad[0] || q->bad[1]) fail("a producer's messages arrived out of order");
-  printf("{\"ok\":true,\"secs\":%.6f}\n", secs);
+  print_secs(secs);
 }
 
 int main(int argc, char **argv) {

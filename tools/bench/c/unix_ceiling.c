@@ -128,9 +128,7 @@ int main(int argc, char **argv) {
     double t = now_ns();
     for (long i = 0; i < messages; i++) write_all(fd, m, sizeof m);
     read_all(fd, &got, sizeof got);
-    double secs = (now_ns() - t) / 1e9;
-    if (got != messages) fail("the peer counted the wrong number of messages");
-    printf("{\"ok\":true,\"secs\":%.6f}\n", secs);
+    report_run(t, got == messages, "the peer counted the wrong number of messages");
   } else if (strcmp(w, "W3") == 0) {
     unsigned char *frame = malloc(4 + bytes);
     if (frame == NULL) fail("malloc failed");
@@ -140,9 +138,7 @@ int main(int argc, char **argv) {
     double t = now_ns();
     for (long i = 0; i < buffers; i++) write_all(fd, frame, 4 + bytes);
     read_all(fd, &total, sizeof total);
-    double secs = (now_ns() - t) / 1e9;
-    if (total != buffers * (long)bytes) fail("the peer counted the wrong number of bytes");
-    printf("{\"ok\":true,\"secs\":%.6f}\n", secs);
+    report_run(t, total == buffers * (long)bytes, "the peer counted the wrong number of bytes");
   } else {
     fail("unknown workload");
   }

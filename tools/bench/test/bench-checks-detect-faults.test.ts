@@ -1,15 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonl, runDist, type JsonlRecord } from './run-cli.js';
+import { readJsonl, runDist, withTempDir, type JsonlRecord } from './run-cli.js';
 
 // The harness's checks are real: a transport that loses or alters a message is reported as failed,
 // with a one-line reason, and the run goes on; an unavailable one is skipped with its reason.
 describe('the harness catches broken transports', () => {
   test('a /dev/shm segment left behind is reported and removed', () => {
-    const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
-    try {
+    withTempDir((out) => {
       const r = runDist('cli.js', ['--tiny', '--only', 'faulty-leak', '--workloads', 'W1', '--out', out], {
         IPC_BENCH_ADAPTERS: join(__dirname, 'fixtures', 'adapters'),
       });
@@ -21,14 +19,11 @@ describe('the harness catches broken transports', () => {
       expect(leaked).toMatch(/^\/dev\/shm\/ipc-bench-test-b/);
       expect(existsSync(leaked!)).toBe(false);
       expect(r.stderr).toContain(`left behind: ${leaked}`);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    });
   });
 
   test('a case with countScale runs that fraction of the messages, and the report says so', () => {
-    const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
-    try {
+    withTempDir((out) => {
       const r = runDist(
         'cli.js',
         [
@@ -50,14 +45,11 @@ describe('the harness catches broken transports', () => {
       expect(readFileSync(join(out, 'B.md'), 'utf8')).toMatch(
         /^\| slow-scaled \| [\d,]+ \| .*ran 0\.5 × the messages/m,
       );
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    });
   });
 
   test('a lost W2 message, a corrupted W3 buffer, an unavailable service', () => {
-    const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
-    try {
+    withTempDir((out) => {
       const r = runDist(
         'cli.js',
         [
@@ -83,8 +75,6 @@ describe('the harness catches broken transports', () => {
       expect(records.filter((x) => x.peer === 'node-fork-advanced').every((x) => x.ok)).toBe(true);
       expect(by('faulty-unavailable')).toBeUndefined();
       expect(r.stdout).toMatch(/faulty-drop .*FAILED: .*expected message id 7/);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,18 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonl, runDist, type SummaryJson } from './run-cli.js';
+import { readJsonl, runDist, tempDirForTests, withTempDir, type SummaryJson } from './run-cli.js';
 
 // The bench end to end in its smallest mode: real processes, real rivals; checks the reports' structure
 // (never the timings).
 describe('npm run bench -- --tiny', () => {
-  let out: string;
+  const dir = tempDirForTests();
+  let out = '';
   let run: ReturnType<typeof runDist>;
   const cases = ['node-fork-json', 'node-net-unix-json', 'node-fork-relay-hub'];
 
   beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
+    out = dir();
     run = runDist('cli.js', [
       '--tiny',
       '--only',
@@ -23,7 +23,6 @@ describe('npm run bench -- --tiny', () => {
       join(out, 'B.md'),
     ]);
   });
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   test('exits 0 and prints the final table with every case', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -109,8 +108,7 @@ describe('npm run bench -- --tiny', () => {
 
 describe('npm run bench -- --tiny --cold', () => {
   test('runs W2 and W4 without their warm-up pass and says so', () => {
-    const out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
-    try {
+    withTempDir((out) => {
       const run = runDist('cli.js', [
         '--tiny',
         '--cold',
@@ -131,8 +129,6 @@ describe('npm run bench -- --tiny --cold', () => {
       );
       for (const r of readJsonl(readFileSync(join(out, 'results.jsonl'), 'utf8')))
         expect(r).toMatchObject({ ok: true, count: 1_000 });
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonl, runDist, type JsonlRecord } from './run-cli.js';
+import { readJsonl, runDist, tempDirForTests, type JsonlRecord } from './run-cli.js';
 
 // The C ceiling cases compile their programs with the system's compiler and run in real processes.
 describe('the C ceilings', () => {
-  let out: string;
-  beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
-  });
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const dir = tempDirForTests();
 
   test('run W1–W4 and report them in the SPEC format, labelled as C ceilings', () => {
+    const out = dir();
     const run = runDist('cli.js', ['--tiny', '--only', 'c-unix-socket,c-shm', '--out', join(out, 'r')]);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(0);
@@ -40,6 +36,7 @@ describe('the C ceilings', () => {
   });
 
   test('is listed as unavailable, with the reason, when the program cannot be compiled', () => {
+    const out = dir();
     const run = runDist('cli.js', ['--list'], {
       CC: join(out, 'no-such-compiler'),
       IPC_BENCH_C_BUILD: join(out, 'build'),

@@ -1,5 +1,7 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A line of results.jsonl, as the tests read it. */
@@ -55,4 +57,24 @@ export function runDist(
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs `fn` with a fresh private temporary folder, removed afterwards (also when `fn` throws). */
+export function withTempDir<T>(fn: (dir: string) => T, prefix = 'ipc-bench-test-'): T {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh private temporary folder for the tests of the enclosing `describe`: made before them, removed after. */
+export function tempDirForTests(): () => string {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ipc-bench-test-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
 }

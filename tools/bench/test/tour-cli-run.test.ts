@@ -1,8 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDist } from './run-cli.js';
+import { runDist, withTempDir } from './run-cli.js';
 
 const adapters = join(__dirname, 'fixtures', 'adapters');
 
@@ -10,8 +8,7 @@ const adapters = join(__dirname, 'fixtures', 'adapters');
 // an unavailable case is skipped with its reason; a case that loses a message fails the tour.
 describe('the tour', () => {
   test('runs the cases, prints the table and the skipped ones, exits 0', () => {
-    const out = mkdtempSync(join(tmpdir(), 'ipc-tour-test-'));
-    try {
+    withTempDir((out) => {
       const r = runDist(
         'tour-cli.js',
         ['--tiny', '--only', 'node-fork-json,node-fork-relay-hub,faulty-unavailable', '--out', out],
@@ -24,14 +21,11 @@ describe('the tour', () => {
       expect(r.stdout).toMatch(/^node-fork-relay-hub +[\d,]+ ×1\.0 +ok$/m);
       expect(r.stdout).toMatch(/Skipped:\n {2}faulty-unavailable: service not reachable on 127\.0\.0\.1:1/);
       expect(r.stdout).toMatch(/4 of 4 case runs delivered every message intact; 1 case\(s\) skipped/);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    }, 'ipc-tour-test-');
   });
 
   test('a transport that loses a message fails the tour with a one-line reason', () => {
-    const out = mkdtempSync(join(tmpdir(), 'ipc-tour-test-'));
-    try {
+    withTempDir((out) => {
       const r = runDist('tour-cli.js', ['--tiny', '--only', 'faulty-drop', '--out', out], {
         IPC_BENCH_ADAPTERS: adapters,
       });
@@ -39,9 +33,7 @@ describe('the tour', () => {
       expect(r.stdout).toMatch(/^faulty-drop +FAILED +1 FAILED$/m);
       expect(r.stdout).toMatch(/Failed:\n {2}W2 faulty-drop: .*expected message id 7/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    }, 'ipc-tour-test-');
   });
 
   test('a mistyped option is one clear line, exit code 2', () => {
