@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { describeChannelConformance } from '@ipc/core/testing';
+import { childEchoPeer, describeChannelConformance } from '@ipc/core/testing';
 import { createFifo, openFifoChannel } from '@ipc/fifo';
 import { fifoDirs } from './fixtures/fifo-dirs.js';
 
@@ -39,22 +39,12 @@ describeChannelConformance('@ipc/fifo (two FIFOs, one each way)', {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
-    const exited = once(child, 'exit');
     const channel = await openFifoChannel({ read: fromPeer.path, write: toPeer.path }, { exclusive: true });
     await once(child.stdout, 'data');
-    return {
-      channel,
-      kill: async () => {
-        child.kill('SIGKILL');
-        await exited;
-      },
-      cleanup: async () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        await exited;
-        await Promise.all([toPeer.remove(), fromPeer.remove()]);
-        dir.remove();
-      },
-    };
+    return childEchoPeer(channel, child, async () => {
+      await Promise.all([toPeer.remove(), fromPeer.remove()]);
+      dir.remove();
+    });
   },
 });
 

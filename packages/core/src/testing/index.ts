@@ -9,4 +9,5 @@ export {
   type ConformanceFixture,
   type EchoPeer,
 } from './conformance.js';
+export { childEchoPeer } from './child-echo-peer.js';
 export { tempDir, uniqueName } from './temp-path.js';
