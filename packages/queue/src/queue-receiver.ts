@@ -1,4 +1,4 @@
-import { IpcError, type Receiver, type RecvOptions } from '@ipc/core';
+import { IpcError, receiveUntilClosed, type Receiver, type RecvOptions } from '@ipc/core';
 import type { Queue } from './queue.js';
 
 /**
@@ -34,17 +34,9 @@ export class QueueReceiver<T> implements Receiver<T> {
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for (;;) {
-      let message: T;
-      try {
-        message = await this.recv();
-      } catch (err) {
-        if (err instanceof IpcError && err.code === 'ERR_CLOSED') return;
-        throw err;
-      }
-      yield message;
-    }
+  /** Iterates messages until the view closes, or every sender view closed and the queue is drained. */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return receiveUntilClosed(() => this.recv());
   }
 
   /** Closes the view: a pending `recv` rejects with `ERR_CLOSED`. Idempotent. */

@@ -1,5 +1,6 @@
 import {
   IpcError,
+  receiveUntilClosed,
   resolveCodec,
   throwIfAborted,
   type Codec,
@@ -293,17 +294,9 @@ export class Queue<T = unknown> implements Receiver<T> {
     return this.get({ signal: options.signal, timeout: options.timeout });
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for (;;) {
-      let message: T;
-      try {
-        message = await this.recv();
-      } catch (err) {
-        if (err instanceof IpcError && err.code === 'ERR_CLOSED') return;
-        throw err;
-      }
-      yield message;
-    }
+  /** Iterates messages (as {@link recv}) until this handle closes, or every sender view closed and the queue is drained. */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return receiveUntilClosed(() => this.recv());
   }
 
   #visibilityOf(options: GetOptions): number | undefined {

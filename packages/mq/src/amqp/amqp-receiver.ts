@@ -1,6 +1,7 @@
 import {
   compileValidator,
   IpcError,
+  receiveUntilClosed,
   resolveCodec,
   type Codec,
   type CodecOption,
@@ -92,18 +93,7 @@ export class AmqpReceiver<M> implements Receiver<M>, Attachment {
 
   /** Iterates messages until closed or ended (`endAfter`). Breaking out does not close the receiver. */
   [Symbol.asyncIterator](): AsyncIterator<M> {
-    const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
-    return {
-      next: () =>
-        this.recv().then(
-          (value): IteratorResult<M> => ({ done: false, value }),
-          (err: unknown) => {
-            if (err instanceof IpcError && err.code === 'ERR_CLOSED') return done;
-            throw err;
-          },
-        ),
-      return: () => Promise.resolve(done),
-    };
+    return receiveUntilClosed(() => this.recv());
   }
 
   /** Stops consuming. Unacknowledged messages go back to the queue. Idempotent. */

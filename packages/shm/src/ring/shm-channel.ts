@@ -2,6 +2,7 @@ import {
   abortError,
   DEFAULT_MAX_FRAME_BYTES,
   IpcError,
+  receiveUntilClosed,
   resolveCodec,
   throwIfAborted,
   type Channel,
@@ -583,15 +584,8 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   }
 
   /** Iterates received messages until the peer closes (or this side does). */
-  async *[Symbol.asyncIterator](): AsyncIterator<In> {
-    for (;;) {
-      try {
-        yield await this.recv();
-      } catch (err) {
-        if ((err as { code?: unknown }).code === 'ERR_CLOSED') return;
-        throw err;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncIterator<In> {
+    return receiveUntilClosed(() => this.recv());
   }
 
   // ---------------------------------------------------------------- shared
