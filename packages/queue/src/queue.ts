@@ -294,7 +294,10 @@ export class Queue<T = unknown> implements Receiver<T> {
     return this.get({ signal: options.signal, timeout: options.timeout });
   }
 
-  /** Iterates messages (as {@link recv}) until this handle closes, or every sender view closed and the queue is drained. */
+  /**
+   * Iterates messages (as {@link recv}) until this handle closes, or every sender view closed and the
+   * queue is drained. Breaking out of the loop does not close the handle.
+   */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return receiveUntilClosed(() => this.recv());
   }
