@@ -18,18 +18,15 @@ import { isIpcError } from './errors.js';
 export function receiveUntilClosed<T>(recv: () => Promise<T>): AsyncIterator<T> {
   const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
   let ended = false;
+  // The callbacks are made once per loop, not once per message.
+  const step = (value: T): IteratorResult<T> => ({ done: false, value });
+  const end = (err: unknown): IteratorResult<T> => {
+    if (!isIpcError(err, 'ERR_CLOSED')) throw err;
+    ended = true;
+    return done;
+  };
   return {
-    next: () =>
-      ended
-        ? Promise.resolve(done)
-        : recv().then(
-            (value): IteratorResult<T> => ({ done: false, value }),
-            (err: unknown) => {
-              if (!isIpcError(err, 'ERR_CLOSED')) throw err;
-              ended = true;
-              return done;
-            },
-          ),
+    next: () => (ended ? Promise.resolve(done) : recv().then(step, end)),
     return: () => {
       ended = true;
       return Promise.resolve(done);

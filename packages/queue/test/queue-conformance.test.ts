@@ -1,9 +1,8 @@
 import { afterAll, expect } from '@jest/globals';
-import type { ChildProcess } from 'node:child_process';
 import type { CodecOption } from '@ipc/core';
-import { describeChannelConformance, uniqueName } from '@ipc/core/testing';
+import { childEchoPeer, describeChannelConformance, uniqueName } from '@ipc/core/testing';
 import { createQueue, openQueue, queueChannel } from '@ipc/queue';
-import { exited, fixture, lines, segments } from './helpers.js';
+import { fixture, lines, segments } from './helpers.js';
 
 const PREFIX = `ipcq-conf-${process.pid}`;
 /** Room for the suite's 16 MiB message. */
@@ -28,15 +27,9 @@ describeChannelConformance('@ipc/queue (a queue each way)', {
     const toPeer = uniqueName(PREFIX);
     const fromPeer = uniqueName(PREFIX);
     const channel = queueChannel(createQueue(toPeer), createQueue(fromPeer));
-    const child: ChildProcess = fixture('echo-peer.mjs', [fromPeer, toPeer]);
+    const child = fixture('echo-peer.mjs', [fromPeer, toPeer]);
     await lines(child)();
-    return {
-      channel,
-      kill: async () => {
-        child.kill('SIGKILL');
-        await exited(child);
-      },
-    };
+    return childEchoPeer(channel, child);
   },
 });
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, expect } from '@jest/globals';
-import { describeChannelConformance, uniqueName } from '@ipc/core/testing';
+import { childEchoPeer, describeChannelConformance, uniqueName } from '@ipc/core/testing';
 import { ShmChannel } from '@ipc/shm';
 import { FIXTURES, leftovers } from './helpers.js';
 
@@ -19,14 +19,7 @@ describeChannelConformance('ShmChannel (1 MiB rings)', {
     });
     const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
     expect(chunk.toString()).toBe('ready\n');
-    return {
-      channel,
-      kill: async () => {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      },
-    };
+    return childEchoPeer(channel, child);
   },
 });
 
