@@ -8,6 +8,7 @@ import { parseCliOptions, UsageError, type CliOptions } from './cli/cli-options.
 import { runBench } from './cli/run-bench.js';
 import { oneLine } from './process/one-line.js';
 import { tourTable } from './report/tour-table.js';
+import { contentionLevels, contentionTitle } from './run/summary.js';
 
 // The same options as the bench (e.g. `npm start -- --only ipc-pipe`), but quick (or tiny), one
 // launch, every message checked.
@@ -35,7 +36,12 @@ process.stdout.write(
 try {
   const run = await runBench(options, 'npm start');
   const failures = run.records.filter((r) => !r.ok);
-  process.stdout.write(`\n${tourTable(run.rows, run.workloads)}\n`);
+  const levels = contentionLevels(run.rows);
+  for (const level of levels) {
+    if (levels.length > 1 || level !== 0) process.stdout.write(`\n${contentionTitle(level)}:`);
+    const rows = run.rows.filter((r) => (r.contention ?? 0) === level);
+    process.stdout.write(`\n${tourTable(rows, run.workloads)}\n`);
+  }
   process.stdout.write('(×N: speed relative to the best Node built-in of the workload; higher is faster)\n');
   if (run.skipped.length > 0) {
     process.stdout.write('\nSkipped:\n');

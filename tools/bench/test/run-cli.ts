@@ -20,6 +20,7 @@ export interface JsonlRecord {
   bytes?: number;
   leftovers?: string[];
   scale?: number;
+  contention?: number;
 }
 
 /** A row of results.json's summary. */

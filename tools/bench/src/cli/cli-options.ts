@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Workload } from '../adapter.js';
 import type { RunSize } from '../workloads/counts.js';
@@ -17,6 +18,11 @@ export interface CliOptions {
   verifyAll: boolean;
   /** `--cold`: W2–W4 without their untimed warm-up pass. */
   cold: boolean;
+  /**
+   * `--contention N[,M]`: how many busy CPU loops run beside every case, one sitting per number
+   * (default `[0]`, a quiet machine; `0,2` measures quiet and contended interleaved in one run).
+   */
+  contention: number[];
   list: boolean;
   help: boolean;
 }
@@ -38,6 +44,7 @@ const OPTIONS = {
   launches: { type: 'string' },
   verify: { type: 'boolean' },
   cold: { type: 'boolean' },
+  contention: { type: 'string' },
   list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -53,6 +60,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --markdown FILE     also write the Markdown report to FILE, its chart beside it (FILE.svg)
   --verify            check every message field by field (default: ids/order + every 1,024th)
   --cold              W2–W4 without their untimed warm-up pass (JIT warm-up inside the clock)
+  --contention N[,M]  run N busy CPU loops beside every case ("cores" = one per core); a list such as
+                      0,cores measures the quiet and the loaded machine interleaved, one table each
   --list              list the cases and whether they can run here
   -h, --help          this help`;
 
@@ -97,12 +106,24 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     out: values.out ?? 'bench-results',
     verifyAll: values.verify === true,
     cold: values.cold === true,
+    contention: values.contention === undefined ? [0] : parseContention(values.contention),
     list: values.list === true,
     help: values.help === true,
   };
   if (values.only !== undefined) options.only = splitList(values.only);
   if (values.markdown !== undefined) options.markdown = values.markdown;
   return options;
+}
+
+/** `--contention`'s list: integers 0–64 or `cores` (this machine's available parallelism), no repeats. */
+function parseContention(text: string): number[] {
+  const levels = splitList(text).map((item) => (item === 'cores' ? availableParallelism() : Number(item)));
+  if (levels.length === 0 || levels.some((n) => !Number.isInteger(n) || n < 0 || n > 64)) {
+    throw new UsageError(
+      `--contention takes integers from 0 to 64 or "cores", comma-separated, got "${text}"`,
+    );
+  }
+  return [...new Set(levels)];
 }
 
 function splitList(text: string): string[] {

@@ -9,8 +9,9 @@ import { svgChart } from '../report/svg-chart.js';
 import { planSteps } from '../run/plan.js';
 import { discoverCases } from '../run/registry.js';
 import type { ResultRecord } from '../run/result-record.js';
+import { startBusyLoops } from '../run/busy-loops.js';
 import { runCaseProcess } from '../run/run-case-process.js';
-import { summarize, type SummaryRow } from '../run/summary.js';
+import { contentionLevels, contentionTitle, summarize, type SummaryRow } from '../run/summary.js';
 import { countsFor } from '../workloads/counts.js';
 import type { CliOptions } from './cli-options.js';
 import { Progress } from './progress.js';
@@ -40,24 +41,31 @@ export async function runBench(
   const { cases, broken } = await discoverCases(transportsDir);
   const { run, skipped } = selectCases(cases, broken, options.only);
   const counts = countsFor(options.size, options.cold);
-  const steps = planSteps(run, options.workloads, options.launches);
+  const steps = planSteps(run, options.workloads, options.launches, options.contention);
   for (const s of skipped) process.stderr.write(`skipped ${s.name}: ${s.reason}\n`);
   progress.start(
     steps.length,
-    `bench (${options.size}, ${options.launches} launch${options.launches > 1 ? 'es' : ''})`,
+    `bench (${options.size}, ${options.launches} launch${options.launches > 1 ? 'es' : ''}${contentionLabel(options.contention)})`,
   );
   const records: ResultRecord[] = [];
   try {
     for (const step of steps) {
       progress.caseStarted(step.reg.case.name, step.workload, step.launch, options.launches);
-      const record = await runCaseProcess(
-        step.reg,
-        step.workload,
-        counts,
-        step.launch,
-        TIMEOUT_MS[options.size],
-        options.verifyAll,
-      );
+      const loops = step.contention > 0 ? await startBusyLoops(step.contention) : undefined;
+      let record: ResultRecord;
+      try {
+        record = await runCaseProcess(
+          step.reg,
+          step.workload,
+          counts,
+          step.launch,
+          TIMEOUT_MS[options.size],
+          options.verifyAll,
+        );
+      } finally {
+        await loops?.stop();
+      }
+      if (step.contention > 0) record.contention = step.contention;
       records.push(record);
       progress.caseDone(record);
     }
@@ -75,6 +83,7 @@ export async function runBench(
     size: options.size === 'full' ? 'full SPEC' : options.size,
     launches: options.launches,
     warmUp: warmUpLine(counts),
+    contention: options.contention,
     duration: formatDuration(Date.now() - started),
     machine: machineInfo(),
   };
@@ -86,6 +95,12 @@ export async function runBench(
     descriptions,
   );
   return { records, rows, skipped, info, workloads: options.workloads, files };
+}
+
+/** The progress header's words for the contention levels (nothing for a quiet-only run). */
+function contentionLabel(levels: readonly number[]): string {
+  if (levels.length === 1 && levels[0] === 0) return '';
+  return `, ${levels.map((n) => (n === 0 ? 'quiet' : `${n} busy loop${n > 1 ? 's' : ''}`)).join(' and ')}`;
 }
 
 /** The report's line on what ran untimed first. */
@@ -122,7 +137,13 @@ function writeOutputs(
     files.push(path);
   };
   const subtitle = `${run.info.date} · ${run.info.machine.cpus} cores · Node ${run.info.machine.node} · ${run.info.size} counts, ${run.info.launches} launch(es)`;
-  const chart = svgChart(run.rows, run.workloads, subtitle);
+  // The chart shows one machine state: the first level measured (quiet, unless only loaded runs).
+  const charted = contentionLevels(run.rows)[0] ?? 0;
+  const chart = svgChart(
+    run.rows.filter((r) => (r.contention ?? 0) === charted),
+    run.workloads,
+    charted === 0 ? subtitle : `${subtitle} · ${contentionTitle(charted)}`,
+  );
   write(join(options.out, 'results.jsonl'), run.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   write(
     join(options.out, 'results.json'),

@@ -1,5 +1,5 @@
 import type { CaseGroup, Workload } from '../adapter.js';
-import type { SummaryRow } from '../run/summary.js';
+import { contentionLevels, contentionTitle, type SummaryRow } from '../run/summary.js';
 import { formatFigure, formatRatio, formatSpread, WORKLOAD_TITLES, WORKLOAD_UNITS } from './format.js';
 import type { RunInfo } from './run-info.js';
 import { orderedRows } from './text-table.js';
@@ -40,27 +40,31 @@ export function markdownReport(
     '',
   ];
   if (info.note !== undefined) lines.push(`> ${info.note}`, '');
-  for (const w of ['W1', 'W2', 'W3', 'W4'] as Workload[]) {
-    const of = orderedRows(rows, w);
-    if (of.length === 0) continue;
-    lines.push(`## ${WORKLOAD_TITLES[w]} — ${WORKLOAD_UNITS[w]}`, '');
-    const w1 = w === 'W1';
-    lines.push(
-      `| case | ${w1 ? 'median µs' : WORKLOAD_UNITS[w]} |${w1 ? ' p99 µs |' : ''} spread | vs best Node | encoding | runs |`,
-      `| --- | ---: |${w1 ? ' ---: |' : ''} ---: | ---: | --- | ---: |`,
-    );
-    for (const r of of) {
-      const name = `${r.bestNode === true ? `**${r.peer}**` : r.peer}${GROUP_LABELS[r.group]}`;
-      const enc =
-        r.error !== undefined
-          ? `failed: ${r.error}`
-          : r.encoding + (r.note !== undefined ? `; ${r.note}` : '');
+  const levels = contentionLevels(rows);
+  const titled = levels.length > 1 || levels[0] !== 0;
+  for (const level of levels)
+    for (const w of ['W1', 'W2', 'W3', 'W4'] as Workload[]) {
+      const of = orderedRows(rows, w, level);
+      if (of.length === 0) continue;
+      const title = `${WORKLOAD_TITLES[w]} — ${WORKLOAD_UNITS[w]}`;
+      lines.push(`## ${titled ? `${title}, ${contentionTitle(level)}` : title}`, '');
+      const w1 = w === 'W1';
       lines.push(
-        `| ${name} | ${formatFigure(r.median, w)} |${w1 ? ` ${formatFigure(r.p99_us, w)} |` : ''} ${formatSpread(r.spread)} | ${formatRatio(r.ratio)} | ${cell(enc)} | ${r.ok}/${r.runs} |`,
+        `| case | ${w1 ? 'median µs' : WORKLOAD_UNITS[w]} |${w1 ? ' p99 µs |' : ''} spread | vs best Node | encoding | runs |`,
+        `| --- | ---: |${w1 ? ' ---: |' : ''} ---: | ---: | --- | ---: |`,
       );
+      for (const r of of) {
+        const name = `${r.bestNode === true ? `**${r.peer}**` : r.peer}${GROUP_LABELS[r.group]}`;
+        const enc =
+          r.error !== undefined
+            ? `failed: ${r.error}`
+            : r.encoding + (r.note !== undefined ? `; ${r.note}` : '');
+        lines.push(
+          `| ${name} | ${formatFigure(r.median, w)} |${w1 ? ` ${formatFigure(r.p99_us, w)} |` : ''} ${formatSpread(r.spread)} | ${formatRatio(r.ratio)} | ${cell(enc)} | ${r.ok}/${r.runs} |`,
+        );
+      }
+      lines.push('');
     }
-    lines.push('');
-  }
   const names = [...new Set(rows.map((r) => r.peer))].sort();
   if (names.some((n) => descriptions.has(n))) {
     lines.push('## The cases', '', '| case | group | what it is |', '| --- | --- | --- |');

@@ -19,6 +19,8 @@ export interface RunInfo {
   launches: number;
   /** What ran untimed before the measurement, per workload (one line for the report). */
   warmUp: string;
+  /** The busy-loop counts measured (`--contention`; `[0]`, a quiet machine, by default). */
+  contention?: number[];
   duration: string;
   machine: MachineInfo;
   note?: string;

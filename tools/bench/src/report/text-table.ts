@@ -1,19 +1,41 @@
 import type { Workload } from '../adapter.js';
-import type { SummaryRow } from '../run/summary.js';
+import { contentionLevels, contentionTitle, type SummaryRow } from '../run/summary.js';
 import { formatFigure, formatRatio, formatSpread, WORKLOAD_TITLES, WORKLOAD_UNITS } from './format.js';
 
-/** Rows in report order: by workload, then best ratio first, failures last. */
-export function orderedRows(rows: readonly SummaryRow[], workload: Workload): SummaryRow[] {
+/**
+ * Rows in report order: by workload, then best ratio first, failures last; only those measured with
+ * `contention` busy loops (0: quiet).
+ */
+export function orderedRows(rows: readonly SummaryRow[], workload: Workload, contention = 0): SummaryRow[] {
   return rows
-    .filter((r) => r.workload === workload)
+    .filter((r) => r.workload === workload && (r.contention ?? 0) === contention)
     .sort((a, b) => (b.ratio ?? -1) - (a.ratio ?? -1) || a.peer.localeCompare(b.peer));
 }
 
-/** The final table for the terminal (plain text, aligned columns), one block per workload. */
+/**
+ * The final table for the terminal (plain text, aligned columns), one block per workload, and one
+ * set of blocks per contention level when the run measured a loaded machine.
+ */
 export function textTable(rows: readonly SummaryRow[], workloads: readonly Workload[]): string {
   const out: string[] = [];
+  const levels = contentionLevels(rows);
+  const titled = levels.length > 1 || levels[0] !== 0;
+  for (const level of levels) {
+    if (titled) out.push(`== ${contentionTitle(level)} ==`, '');
+    out.push(...workloadBlocks(rows, workloads, level));
+  }
+  out.push('* best Node built-in peer; "vs best Node" > 1 means faster than it.');
+  return out.join('\n');
+}
+
+function workloadBlocks(
+  rows: readonly SummaryRow[],
+  workloads: readonly Workload[],
+  level: number,
+): string[] {
+  const out: string[] = [];
   for (const w of workloads) {
-    const of = orderedRows(rows, w);
+    const of = orderedRows(rows, w, level);
     if (of.length === 0) continue;
     const header = [
       'case',
@@ -47,6 +69,5 @@ export function textTable(rows: readonly SummaryRow[], workloads: readonly Workl
         .join('  ');
     out.push(`${WORKLOAD_TITLES[w]} — ${WORKLOAD_UNITS[w]}`, line(header), ...body.map(line), '');
   }
-  out.push('* best Node built-in peer; "vs best Node" > 1 means faster than it.');
-  return out.join('\n');
+  return out;
 }

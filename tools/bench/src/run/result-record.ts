@@ -18,6 +18,8 @@ export interface ResultRecord {
   secs?: number;
   count?: number;
   bytes?: number;
+  /** Busy CPU loops that ran beside the case (`--contention`); absent on a quiet run. */
+  contention?: number;
   /** 1-based launch (round) number. */
   launch: number;
   group: CaseGroup;

@@ -7,6 +7,8 @@ export interface SummaryRow {
   workload: Workload;
   group: CaseGroup;
   encoding: string;
+  /** Busy CPU loops beside the case (`--contention`); absent on a quiet run. */
+  contention?: number;
   note?: string;
   unit: string;
   /** Successful launches / launches. */
@@ -39,14 +41,17 @@ export function median(values: readonly number[]): number {
   return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
-/** Groups records by (peer, workload) in first-seen order and computes medians, spread and ratios. */
+/**
+ * Groups records by (contention, peer, workload) in first-seen order and computes medians, spread and
+ * ratios; a ratio compares with the best Node peer at the same contention.
+ */
 export function summarize(
   records: readonly ResultRecord[],
   notes: ReadonlyMap<string, string> = new Map(),
 ): SummaryRow[] {
   const groups = new Map<string, ResultRecord[]>();
   for (const r of records) {
-    const key = `${r.workload}\u0000${r.peer}`;
+    const key = `${r.contention ?? 0}\u0000${r.workload}\u0000${r.peer}`;
     let list = groups.get(key);
     if (list === undefined) groups.set(key, (list = []));
     list.push(r);
@@ -64,6 +69,7 @@ export function summarize(
       ok: values.length,
       runs: list.length,
     };
+    if (first.contention !== undefined) row.contention = first.contention;
     const parts = [
       notes.get(first.peer),
       first.scale !== undefined ? `ran ${first.scale} × the messages` : undefined,
@@ -84,14 +90,29 @@ export function summarize(
     if (error !== undefined) row.error = error;
     rows.push(row);
   }
-  for (const workload of ['W1', 'W2', 'W3', 'W4'] as const) {
-    const of = rows.filter((r) => r.workload === workload && r.median !== undefined);
-    const node = of.filter((r) => r.group === 'node');
-    if (node.length === 0) continue;
-    const lower = workload === 'W1';
-    const best = node.reduce((a, b) => ((lower ? b.median! < a.median! : b.median! > a.median!) ? b : a));
-    best.bestNode = true;
-    for (const r of of) r.ratio = lower ? best.median! / r.median! : r.median! / best.median!;
-  }
+  for (const level of contentionLevels(rows))
+    for (const workload of ['W1', 'W2', 'W3', 'W4'] as const) {
+      const of = rows.filter(
+        (r) => r.workload === workload && r.median !== undefined && (r.contention ?? 0) === level,
+      );
+      const node = of.filter((r) => r.group === 'node');
+      if (node.length === 0) continue;
+      const lower = workload === 'W1';
+      const best = node.reduce((a, b) => ((lower ? b.median! < a.median! : b.median! > a.median!) ? b : a));
+      best.bestNode = true;
+      for (const r of of) r.ratio = lower ? best.median! / r.median! : r.median! / best.median!;
+    }
   return rows;
+}
+
+/** The contention levels of some rows, quiet (0) first. */
+export function contentionLevels(rows: readonly { contention?: number }[]): number[] {
+  return [...new Set(rows.map((r) => r.contention ?? 0))].sort((a, b) => a - b);
+}
+
+/** A heading for a contention level's table: "quiet machine" or "with N busy CPU loops beside each case". */
+export function contentionTitle(level: number): string {
+  return level === 0
+    ? 'quiet machine'
+    : `with ${level} busy CPU loop${level > 1 ? 's' : ''} beside each case`;
 }
