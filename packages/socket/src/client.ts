@@ -65,6 +65,7 @@ export async function connect<Out = unknown, In = Out>(
     owner,
     settings(options),
     policy === undefined ? undefined : { mode: policy.whileDisconnected, limit: policy.bufferLimit },
+    first.socket,
   );
 }
 
@@ -97,7 +98,7 @@ class Reconnector {
           await next.link.close();
           return;
         }
-        this.channel.attach(next.link, next.info);
+        this.channel.attach(next.link, next.info, next.socket);
         return;
       } catch (err) {
         if (signal.aborted) return;
@@ -121,7 +122,7 @@ async function openLink(
   address: SocketAddress,
   options: ConnectOptions<any>,
   signal: AbortSignal | undefined,
-): Promise<{ link: StreamChannel<unknown, unknown>; info: ConnectionInfo }> {
+): Promise<{ link: StreamChannel<unknown, unknown>; info: ConnectionInfo; socket: Socket }> {
   let socket: Socket | undefined;
   const opened = waitWith<Socket>({ signal, timeout: options.timeout }, (resolve, reject) => {
     const s = dial(address, options);
@@ -162,6 +163,7 @@ async function openLink(
 
     return {
       link,
+      socket: s,
       info: withPeer({ address, remoteAddress: s.remoteAddress, remotePort: s.remotePort, auth }, peer),
     };
   } catch (err) {

@@ -15,6 +15,7 @@ import {
   DEFAULT_HIGH_WATER_BYTES,
   DEFAULT_HIGH_WATER_MESSAGES,
   DEFAULT_MAX_CONCURRENT_REQUESTS,
+  DEFAULT_MAX_UNWRITTEN_BYTES,
   type CommonOptions,
 } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
@@ -250,6 +251,7 @@ export class SocketServer<Out = unknown, In = Out>
       this.owner,
       settings(this.options),
       undefined,
+      socket,
     );
     this.live.add(channel);
     if (this.handler !== undefined) channel.handle(this.handler);
@@ -290,6 +292,7 @@ export function settings(options: CommonOptions<any>): ConstructorParameters<typ
     highWaterMessages: options.highWaterMessages ?? DEFAULT_HIGH_WATER_MESSAGES,
     highWaterBytes: options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES,
     maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    maxUnwrittenBytes: options.maxUnwrittenBytes ?? DEFAULT_MAX_UNWRITTEN_BYTES,
   };
 }
 
