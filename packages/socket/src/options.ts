@@ -48,6 +48,8 @@ export interface CommonOptions<In = unknown> extends MessageOptions<In>, AuthOpt
 }
 
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 1024;
+export const DEFAULT_MAX_PENDING_HANDSHAKES = 128;
+export const DEFAULT_MAX_CONNECTIONS = 8192;
 export const DEFAULT_MAX_UNWRITTEN_BYTES = 1024 * 1024;
 export const DEFAULT_HIGH_WATER_MESSAGES = 1024;
 export const DEFAULT_HIGH_WATER_BYTES = 16 * 1024 * 1024;

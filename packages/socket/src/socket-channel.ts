@@ -395,7 +395,11 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
 
   /** The peer refused the whole connection (an error envelope with id 0): fail everything, no reconnect. */
   private refused(info: RemoteErrorInfo): void {
-    const error = refusedError(info);
+    this.fail(refusedError(info));
+  }
+
+  /** @internal Fails everything with `error` and ends the channel for good (no reconnect). */
+  fail(error: IpcError): void {
     this.rejectPending(error);
     this.terminate(error);
   }
