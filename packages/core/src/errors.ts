@@ -20,6 +20,7 @@ import { constants } from 'node:os';
  * - `ERR_NOT_OWNER` — a lock was released by someone who does not hold it.
  * - `ERR_UNSUPPORTED` — not available on this platform or in this configuration.
  * - `ERR_SERVICE_UNAVAILABLE` — a service the transport needs (a broker) cannot be reached.
+ * - `ERR_BUSY` — the server is at a connection limit and refused this connection; try again later.
  * - `ERR_INTERNAL` — a bug or an OS failure with no better code; `cause` has the details.
  */
 export type IpcErrorCode =
@@ -43,6 +44,7 @@ export type IpcErrorCode =
   | 'ERR_NOT_OWNER'
   | 'ERR_UNSUPPORTED'
   | 'ERR_SERVICE_UNAVAILABLE'
+  | 'ERR_BUSY'
   | 'ERR_INTERNAL';
 
 /** Options of {@link IpcError}. */

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { chmodSync, cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { isIpcError } from '@ipc/core';
 import { isAlive, isSignalName, sendSignal, signalNumber, type SignalName } from '@ipc/signal';
@@ -11,6 +14,27 @@ async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
   await once(child, 'exit');
   return child.pid!;
+}
+
+/**
+ * A world-readable copy of the built @ipc/signal (with @ipc/core and msgpackr) in a fresh temporary
+ * folder, for a child running as another user: the checkout itself may sit under a 0700 folder that
+ * user cannot enter. `remove` deletes the copy.
+ */
+function modulesForAnotherUser(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ipc-signal-nobody-'));
+  const root = join(__dirname, '..', '..', '..', 'node_modules');
+  const copy = (name: string, parts: string[] | undefined): void => {
+    const from = realpathSync(join(root, name));
+    const to = join(dir, 'node_modules', name);
+    if (parts === undefined) cpSync(from, to, { recursive: true, dereference: true });
+    else for (const part of parts) cpSync(join(from, part), join(to, part), { recursive: true });
+  };
+  copy('@ipc/signal', ['package.json', 'dist']);
+  copy('@ipc/core', ['package.json', 'dist']);
+  copy('msgpackr', undefined);
+  chmodSync(dir, 0o755);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -80,21 +104,27 @@ describe('sendSignal and isAlive', () => {
     'a process of another user is ERR_PERMISSION to send to, and alive to isAlive',
     async () => {
       const target = startProcess('sleep', ['30']);
-      const probe = startProcess(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `import { sendSignal, isAlive } from '@ipc/signal';
+      const copy = modulesForAnotherUser();
+      try {
+        const probe = startProcess(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `import { sendSignal, isAlive } from '@ipc/signal';
          let code = 'sent';
          try { sendSignal(${target.pid}, 'SIGTERM'); } catch (err) { code = err.code; }
          console.log(code + ' ' + isAlive(${target.pid}));`,
-        ],
-        { uid: 65534, gid: 65534, cwd: __dirname },
-      );
-      expect(await probe.exited).toEqual({ code: 0, signal: null });
-      expect(probe.lines).toEqual(['ERR_PERMISSION true']);
-      expect(isAlive(target.pid)).toBe(true);
+          ],
+          { uid: 65534, gid: 65534, cwd: copy.dir },
+        );
+        const exited = await probe.exited;
+        expect({ ...exited, stderr: probe.stderr() }).toEqual({ code: 0, signal: null, stderr: '' });
+        expect(probe.lines).toEqual(['ERR_PERMISSION true']);
+        expect(isAlive(target.pid)).toBe(true);
+      } finally {
+        copy.remove();
+      }
     },
   );
 });

@@ -39,6 +39,10 @@ const WELCOME = Buffer.from('#WELCOME#');
  * @ipc server refusing the client before authenticating it (`allowUids`): `ERR_PERMISSION`.
  */
 export const FAILURE = Buffer.from('#FAILURE#');
+/** Starts the reason of a `#FAILURE#` refusal from a server at a connection limit: `ERR_BUSY`. */
+export const BUSY_REASON = 'ERR_BUSY: ';
+/** The start of a challenge frame on the wire (length header skipped): a server that wants an authkey. */
+export const CHALLENGE_TAG = Buffer.from('#CHALLENGE#');
 /** Random bytes in a modern challenge (Python 3.12 `MESSAGE_LENGTH`). */
 const MESSAGE_LENGTH = 40;
 /** A legacy challenge's length, and a legacy response's length: both mean "HMAC-MD5, no prefix". */
@@ -129,6 +133,7 @@ async function answerChallenge(
   const frame = await reader.read();
   if (frame.subarray(0, FAILURE.length).equals(FAILURE)) {
     const reason = frame.subarray(FAILURE.length).toString();
+    if (reason.startsWith(BUSY_REASON)) throw new IpcError('ERR_BUSY', reason.slice(BUSY_REASON.length));
     throw new IpcError('ERR_PERMISSION', reason || 'the server refused this connection');
   }
   if (!frame.subarray(0, CHALLENGE.length).equals(CHALLENGE)) {

@@ -3,6 +3,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { IpcError, streamChannel, toIpcError, waitWith, type StreamChannel } from '@ipc/core';
 import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
 import { authenticate } from './auth-handshake.js';
+import { challengeGuard, type ChallengeWatch } from './challenge-guard.js';
 import { backoffDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './backoff.js';
 import type { CommonOptions } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
@@ -29,9 +30,11 @@ export interface ConnectOptions<In = unknown> extends CommonOptions<In> {
 /**
  * Connects to a server and returns the connection as a {@link SocketChannel} (a `Channel` with
  * `request`). Rejects with `ERR_NOT_FOUND` (no socket file), `ERR_PEER_GONE` (refused),
- * `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_AUTH` (wrong authkey), `ERR_PERMISSION` (with an `authkey`: the
- * server's `allowUids` refused this process; without one, that refusal arrives as the first
- * `request`/`recv` failing with `ERR_PERMISSION`). The channel's `peer` is the server process's
+ * `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_AUTH` (wrong authkey; or no `authkey` while the server wants one,
+ * when its challenge has already arrived — else the first `request`/`recv` fails with it),
+ * `ERR_PERMISSION` (with an `authkey`: the server's `allowUids` refused this process), `ERR_BUSY`
+ * (with an `authkey`: the server is at a connection limit). Without an `authkey`, those two refusals
+ * arrive as the first `request`/`recv` failing with `ERR_PERMISSION` or `ERR_BUSY`. The channel's `peer` is the server process's
  * credentials for a Unix socket (see {@link SocketChannel.peer}).
  *
  * @example
@@ -47,6 +50,11 @@ export async function connect<Out = unknown, In = Out>(
   const parsed = parseAddress(address);
   const policy = reconnectPolicy(options.reconnect);
   const first = await openLink(parsed, options, options.signal);
+  if (first.challenged.error !== undefined) {
+    await first.link.close().catch(() => undefined);
+    first.socket.destroy();
+    throw first.challenged.error;
+  }
   let reconnecting: Reconnector | undefined;
   const owner: ChannelOwner = {
     linkLost: (channel, error) => {
@@ -59,13 +67,16 @@ export async function connect<Out = unknown, In = Out>(
     report: (error, phase, channel) => report(options, error, phase, channel.info),
     closed: () => reconnecting?.stop(),
   };
-  return new SocketChannel<Out, In>(
+  const channel = new SocketChannel<Out, In>(
     first.link,
     first.info,
     owner,
     settings(options),
     policy === undefined ? undefined : { mode: policy.whileDisconnected, limit: policy.bufferLimit },
+    first.socket,
   );
+  first.challenged.then = (error) => channel.fail(error);
+  return channel;
 }
 
 /** Retries with backoff until a new link is attached, the channel closes, or attempts run out. */
@@ -97,7 +108,12 @@ class Reconnector {
           await next.link.close();
           return;
         }
-        this.channel.attach(next.link, next.info);
+        if (next.challenged.error !== undefined) {
+          await next.link.close().catch(() => undefined);
+          throw next.challenged.error;
+        }
+        this.channel.attach(next.link, next.info, next.socket);
+        next.challenged.then = (error) => this.channel.fail(error);
         return;
       } catch (err) {
         if (signal.aborted) return;
@@ -121,7 +137,12 @@ async function openLink(
   address: SocketAddress,
   options: ConnectOptions<any>,
   signal: AbortSignal | undefined,
-): Promise<{ link: StreamChannel<unknown, unknown>; info: ConnectionInfo }> {
+): Promise<{
+  link: StreamChannel<unknown, unknown>;
+  info: ConnectionInfo;
+  socket: Socket;
+  challenged: ChallengeWatch;
+}> {
   let socket: Socket | undefined;
   const opened = waitWith<Socket>({ signal, timeout: options.timeout }, (resolve, reject) => {
     const s = dial(address, options);
@@ -157,11 +178,19 @@ async function openLink(
         return () => s.destroy();
       });
     }
-    const link = streamChannel<unknown, unknown>(s, options);
+    const challenged: ChallengeWatch = { error: undefined, then: undefined };
+    const link = streamChannel<unknown, unknown>(
+      s,
+      options.authkey === undefined
+        ? { ...options, codec: challengeGuard(options.codec, challenged) }
+        : options,
+    );
     s.resume(); // the handshake paused it; unshifted bytes come first
 
     return {
       link,
+      socket: s,
+      challenged,
       info: withPeer({ address, remoteAddress: s.remoteAddress, remotePort: s.remotePort, auth }, peer),
     };
   } catch (err) {

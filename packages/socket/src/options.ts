@@ -30,10 +30,26 @@ export interface CommonOptions<In = unknown> extends MessageOptions<In>, AuthOpt
    * "log" of a server. Default: ignored (nothing is printed).
    */
   onError?: ErrorHook | undefined;
-  /** Requests handled at once on one connection before it stops reading (backpressure). Default 1024. */
+  /**
+   * Requests handled at once on one connection before it stops reading (backpressure). A request
+   * counts until its reply is written to the socket, not only until its handler returns. Default 1024.
+   */
   maxConcurrentRequests?: number | undefined;
+  /**
+   * Reply backpressure, in bytes. A connection with a request handler stops reading requests while
+   * its socket holds this many bytes or more that the peer has not read yet (`socket.writableLength`),
+   * and as soon as any reply has to wait for the socket to drain (the socket's buffer is above Node's
+   * `writableHighWaterMark`, 16 KiB); it reads again once they drain. So a client that sends requests
+   * and never reads the replies costs the server a bounded amount of memory — at most about this
+   * bound plus the replies of the requests already running (`maxConcurrentRequests`) — and other
+   * connections are not affected. Default 1 MiB (1,048,576 bytes).
+   */
+  maxUnwrittenBytes?: number | undefined;
 }
 
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 1024;
+export const DEFAULT_MAX_PENDING_HANDSHAKES = 128;
+export const DEFAULT_MAX_CONNECTIONS = 8192;
+export const DEFAULT_MAX_UNWRITTEN_BYTES = 1024 * 1024;
 export const DEFAULT_HIGH_WATER_MESSAGES = 1024;
 export const DEFAULT_HIGH_WATER_BYTES = 16 * 1024 * 1024;

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { IpcError, lengthHeader, resolveCodec, resolveFraming } from '@ipc/core';
 import type { SocketAddress } from './address.js';
 import type { CommonOptions } from './options.js';
-import { FAILURE } from './auth-handshake.js';
+import { BUSY_REASON, FAILURE } from './auth-handshake.js';
 import { peerCredentialsUnsupported, type PeerLookup } from './peer-credentials.js';
 import { REFUSED_ID, type Envelope } from './request-envelope.js';
 
@@ -72,26 +72,33 @@ export function refusal(
 /**
  * Tells a refused client why, in the first thing it expects to read, then closes the socket:
  * with an `authkey`, a handshake frame `#FAILURE#<reason>` in place of the challenge (an @ipc client
- * rejects `connect` with `ERR_PERMISSION`; Python's `Client` raises `AuthenticationError`); without,
- * an error envelope with id 0 in the connection's codec and framing (an @ipc client fails its pending
- * requests and `recv` with `ERR_PERMISSION`; any other client can read it). Incoming bytes are
- * discarded; the socket is destroyed when the client closes or after a short grace period.
+ * rejects `connect` with `ERR_PERMISSION`, or `ERR_BUSY` when the reason starts with `ERR_BUSY: `;
+ * Python's `Client` raises `AuthenticationError` with the reason); without, an error envelope with
+ * id 0 and `code` in the connection's codec and framing (an @ipc client fails its pending requests
+ * and `recv` with that code; any other client can read it). Incoming bytes are discarded; the socket
+ * is destroyed when the client closes or after a short grace period.
  */
-export function tellRefused(socket: Socket, reason: string, options: CommonOptions<any>): void {
+export function tellRefused(
+  socket: Socket,
+  reason: string,
+  options: CommonOptions<any>,
+  code: 'ERR_PERMISSION' | 'ERR_BUSY' = 'ERR_PERMISSION',
+): void {
   socket.resume(); // read and discard: the client's writes must not fail before it reads the reason
   const timer = setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
   try {
     if (options.authkey !== undefined) {
-      const payload = Buffer.concat([FAILURE, Buffer.from(reason)]);
+      const text = code === 'ERR_BUSY' ? BUSY_REASON + reason : reason;
+      const payload = Buffer.concat([FAILURE, Buffer.from(text)]);
       socket.end(Buffer.concat([lengthHeader(payload.byteLength), payload]));
       return;
     }
     const envelope: Envelope = {
       $rpc: 'err',
       id: REFUSED_ID,
-      error: { message: reason, code: 'ERR_PERMISSION', name: 'IpcError' },
+      error: { message: reason, code, name: 'IpcError' },
     };
     const pieces = resolveFraming(options.framing).framePieces(resolveCodec(options.codec).encode(envelope));
     socket.end(Buffer.concat(pieces));

@@ -73,11 +73,12 @@ export function isAbortLike(err: unknown): boolean {
 
 /**
  * The error of a connection the peer refused as a whole (an error envelope with id {@link REFUSED_ID}):
- * `ERR_PERMISSION` when the peer says so, else `ERR_REMOTE`; the remote details are its `cause`.
+ * `ERR_PERMISSION` or `ERR_BUSY` when the peer says so, else `ERR_REMOTE`; the remote details are its `cause`.
  */
 export function refusedError(info: RemoteErrorInfo): IpcError {
   const message = typeof info?.message === 'string' ? info.message : 'the peer refused the connection';
-  return new IpcError(info?.code === 'ERR_PERMISSION' ? 'ERR_PERMISSION' : 'ERR_REMOTE', message, {
+  const code = info?.code === 'ERR_PERMISSION' || info?.code === 'ERR_BUSY' ? info.code : 'ERR_REMOTE';
+  return new IpcError(code, message, {
     cause: { ...info },
   });
 }

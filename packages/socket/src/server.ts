@@ -15,6 +15,9 @@ import {
   DEFAULT_HIGH_WATER_BYTES,
   DEFAULT_HIGH_WATER_MESSAGES,
   DEFAULT_MAX_CONCURRENT_REQUESTS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_PENDING_HANDSHAKES,
+  DEFAULT_MAX_UNWRITTEN_BYTES,
   type CommonOptions,
 } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
@@ -34,8 +37,26 @@ export interface ListenOptions<In = unknown> extends CommonOptions<In> {
   socketMode?: number | undefined;
   /** `node:tls` server options (key, cert, ca, requestCert…) for a `tls://` address; required there. */
   tls?: TlsOptions | undefined;
-  /** Connections served at once; one more is closed at once and reported (`phase: 'limit'`). Default 8192. */
+  /**
+   * Connections served at once (those still authenticating included). One more is refused as busy:
+   * the client is told (an @ipc client gets `ERR_BUSY`: from `connect` with an `authkey`, else from
+   * its first `request`/`recv`; Python's `Client` with an authkey raises `AuthenticationError` whose
+   * message starts with `ERR_BUSY`), the server reports `ERR_BUSY` (`phase: 'limit'`), and the
+   * connection is closed. Default 8192.
+   */
   maxConnections?: number | undefined;
+  /**
+   * With an `authkey`: connections that have not finished the handshake yet, at most. One more is
+   * refused as busy (as at `maxConnections`), so clients that connect and stay silent can hold at
+   * most this many slots, each for at most `authTimeout` (default 10 s), and never starve
+   * authenticated clients of the rest of `maxConnections`. Default 128.
+   *
+   * Without an `authkey` there is no handshake: a connection is served at once, and one that never
+   * sends a byte is a legitimate client (one that only receives). It holds its slot until it closes,
+   * or for `idleTimeout` when you set one — set it (or an `authkey`) on a server that strangers can
+   * reach.
+   */
+  maxPendingHandshakes?: number | undefined;
   /**
    * Milliseconds without any traffic after which a connection is closed and reported
    * (`phase: 'idle'`; `socket.setTimeout`). Default: none.
@@ -82,6 +103,8 @@ export class SocketServer<Out = unknown, In = Out>
 {
   private readonly live = new Set<SocketChannel<Out, In>>();
   private readonly handshaking = new Set<Socket>();
+  /** Sockets refused as busy, open for a moment so their client can read why. */
+  private readonly refusing = new Set<Socket>();
   private readonly accepted = new Inbox<SocketChannel<Out, In>>({
     highWaterMessages: Number.MAX_SAFE_INTEGER,
   });
@@ -185,16 +208,18 @@ export class SocketServer<Out = unknown, In = Out>
 
   private async serve(socket: Socket): Promise<void> {
     socket.on('error', () => undefined); // surfaced through the channel or the handshake
-    const limit = this.options.maxConnections ?? 8192;
-    if (this.closing || this.live.size + this.handshaking.size >= limit) {
+    if (this.closing) {
       socket.destroy();
-      if (!this.closing) {
-        this.report(
-          new IpcError('ERR_SERVICE_UNAVAILABLE', `refused a connection: maxConnections (${limit}) reached`),
-          'limit',
-          undefined,
-        );
-      }
+      return;
+    }
+    const limit = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    const pending = this.options.maxPendingHandshakes ?? DEFAULT_MAX_PENDING_HANDSHAKES;
+    if (this.live.size + this.handshaking.size >= limit) {
+      this.refuseBusy(socket, `maxConnections (${limit}) reached`);
+      return;
+    }
+    if (this.options.authkey !== undefined && this.handshaking.size >= pending) {
+      this.refuseBusy(socket, `maxPendingHandshakes (${pending}) connections are authenticating`);
       return;
     }
     if (this.address.kind === 'tcp' || this.address.kind === 'tls') socket.setNoDelay(true);
@@ -250,16 +275,34 @@ export class SocketServer<Out = unknown, In = Out>
       this.owner,
       settings(this.options),
       undefined,
+      socket,
     );
     this.live.add(channel);
     if (this.handler !== undefined) channel.handle(this.handler);
     else this.accepted.push(channel);
   }
 
+  /**
+   * Refuses a connection because the server is full: reported (`ERR_BUSY`, `phase: 'limit'`), the
+   * client told so (see `maxConnections`). Sockets lingering to tell this are few: past
+   * {@link MAX_REFUSING} they are closed without a word.
+   */
+  private refuseBusy(socket: Socket, why: string): void {
+    this.report(new IpcError('ERR_BUSY', `refused a connection: ${why}`), 'limit', undefined);
+    if (this.refusing.size >= MAX_REFUSING) {
+      socket.destroy();
+      return;
+    }
+    this.refusing.add(socket);
+    socket.once('close', () => this.refusing.delete(socket));
+    tellRefused(socket, `the server is busy (${why}); try again later`, this.options, 'ERR_BUSY');
+  }
+
   private async shut(): Promise<void> {
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.accepted.end(new IpcError('ERR_CLOSED', 'the server is closed'));
     for (const s of this.handshaking) s.destroy();
+    for (const s of this.refusing) s.destroy();
     const channels = [...this.live];
     const grace = this.options.closeTimeout ?? 5000;
     let timer: NodeJS.Timeout | undefined;
@@ -284,12 +327,16 @@ export class SocketServer<Out = unknown, In = Out>
   }
 }
 
+/** Busy-refused sockets kept open at once to tell their client why (the others are just closed). */
+const MAX_REFUSING = 256;
+
 /** The channel settings from the options. */
 export function settings(options: CommonOptions<any>): ConstructorParameters<typeof SocketChannel>[3] {
   return {
     highWaterMessages: options.highWaterMessages ?? DEFAULT_HIGH_WATER_MESSAGES,
     highWaterBytes: options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES,
     maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    maxUnwrittenBytes: options.maxUnwrittenBytes ?? DEFAULT_MAX_UNWRITTEN_BYTES,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type WaitOptions,
 } from '@ipc/core';
 import { Deque, Inbox, receiveInto } from '@ipc/core/internal';
+import type { Writable } from 'node:stream';
 import type { SocketAddress } from './address.js';
 import type { AuthDigest } from './auth-handshake.js';
 import { peerOf, type PeerCredentials } from './peer-credentials.js';
@@ -103,8 +104,10 @@ export interface SocketChannelSettings {
   highWaterMessages: number;
   /** Bytes (of binary and string messages) buffered before this side stops reading. */
   highWaterBytes: number;
-  /** Requests handled at once on this connection before it stops reading. */
+  /** Requests handled at once on this connection (until their replies are written) before it stops reading. */
   maxConcurrentRequests: number;
+  /** Unwritten outgoing bytes at which a connection with a request handler stops reading. */
+  maxUnwrittenBytes: number;
 }
 
 interface PendingRequest {
@@ -146,6 +149,11 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
   private down = false;
   private connectionInfo: ConnectionInfo;
   private recvIntoUnsupported: IpcError | undefined;
+  /** The byte stream the current link writes to (its socket), watched for reply backpressure. */
+  private output: Writable | undefined;
+  /** Replies handed to the link whose `send` has not resolved yet (waiting for the socket to drain). */
+  private unsentReplies = 0;
+  private watchingDrain = false;
 
   /**
    * @internal Made by `listen` and `connect`.
@@ -156,6 +164,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     private readonly owner: ChannelOwner,
     private readonly settings: SocketChannelSettings,
     private readonly disconnected: DisconnectedPolicy | undefined,
+    output: Writable | undefined = undefined,
   ) {
     this.connectionInfo = info;
     this.inbox = new Inbox<In>({
@@ -169,7 +178,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
         this.wake();
       },
     });
-    this.attach(link, info);
+    this.attach(link, info, output);
   }
 
   /** What is known about the current connection. */
@@ -208,9 +217,19 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     return this.closing !== undefined;
   }
 
-  /** Requests this side is handling right now. */
+  /** Requests this side is handling right now (a request counts until its reply is written). */
   get activeRequests(): number {
     return this.inflight;
+  }
+
+  /**
+   * Bytes sent on this connection that the peer has not read yet and that are still held in this
+   * process (the socket's `writableLength`; what the kernel's socket buffer holds is not counted).
+   * 0 while disconnected. See `maxUnwrittenBytes`.
+   */
+  get unwrittenBytes(): number {
+    const out = this.output;
+    return out === undefined || this.link === undefined ? 0 : out.writableLength;
   }
 
   /** {@inheritDoc @ipc/core#Sender.send} While a reconnecting client is disconnected, see `reconnect.whileDisconnected`. */
@@ -309,9 +328,10 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     return this.inbox[Symbol.asyncIterator]();
   }
 
-  /** @internal A new link (first connection or a reconnect). */
-  attach(link: StreamChannel<unknown, unknown>, info: ConnectionInfo): void {
+  /** @internal A new link (first connection or a reconnect), and the socket it writes to. */
+  attach(link: StreamChannel<unknown, unknown>, info: ConnectionInfo, output?: Writable): void {
     this.link = link;
+    this.output = output;
     this.recvIntoUnsupported = link.receiver.recvIntoUnsupported;
     this.connectionInfo = info;
     this.down = false;
@@ -343,9 +363,13 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     for (;;) {
       while (
         (this.full && this.handler === undefined) ||
-        this.inflight >= this.settings.maxConcurrentRequests
+        this.inflight >= this.settings.maxConcurrentRequests ||
+        this.repliesBlocked()
       ) {
-        await new Promise<void>((resolve) => (this.resumePump = resolve));
+        await new Promise<void>((resolve) => {
+          this.resumePump = resolve;
+          this.wakeOnDrain();
+        });
         if (this.link !== link || this.closing) return;
       }
       let message: unknown;
@@ -371,7 +395,11 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
 
   /** The peer refused the whole connection (an error envelope with id 0): fail everything, no reconnect. */
   private refused(info: RemoteErrorInfo): void {
-    const error = refusedError(info);
+    this.fail(refusedError(info));
+  }
+
+  /** @internal Fails everything with `error` and ends the channel for good (no reconnect). */
+  fail(error: IpcError): void {
     this.rejectPending(error);
     this.terminate(error);
   }
@@ -429,7 +457,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
   private run(id: number | undefined, body: unknown): void {
     const handler = this.handler;
     if (handler === undefined) {
-      this.reply(
+      void this.reply(
         errorEnvelope(id as number, new IpcError('ERR_UNSUPPORTED', 'no request handler on this connection')),
       );
       return;
@@ -438,10 +466,14 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     if (id !== undefined) this.running.set(id, controller);
     this.inflight++;
     const ctx = new HandlerContext(id, controller.signal, this as SocketChannel<any, any>);
+    // A request counts against maxConcurrentRequests until its reply is written (not merely computed):
+    // a client that never reads its replies then stops this connection's reading, not fills memory.
     new Promise((resolve) => resolve(handler(body, ctx)))
       .then(
         (result) => {
-          if (id !== undefined && !controller.signal.aborted) this.reply({ $rpc: 'res', id, body: result });
+          if (id !== undefined && !controller.signal.aborted)
+            return this.reply({ $rpc: 'res', id, body: result });
+          return undefined;
         },
         (err: unknown) => {
           if (id === undefined)
@@ -450,7 +482,9 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
               'handler',
               this,
             );
-          else if (!(controller.signal.aborted && isAbortLike(err))) this.reply(errorEnvelope(id, err));
+          else if (!(controller.signal.aborted && isAbortLike(err)))
+            return this.reply(errorEnvelope(id, err));
+          return undefined;
         },
       )
       .finally(() => {
@@ -462,16 +496,50 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
       .catch(() => undefined);
   }
 
-  private reply(envelope: Envelope): void {
+  /** Sends a reply; resolves (never rejects) once the link took it or failed it (reported). */
+  private reply(envelope: Envelope): Promise<void> {
     const link = this.link;
-    if (link === undefined || this.down) return;
-    link.send(envelope).catch((err: unknown) => {
-      this.owner.report(
-        toIpcError(err, 'ERR_PEER_GONE', `could not send reply ${envelope.id}`),
-        'reply',
-        this,
-      );
-    });
+    if (link === undefined || this.down) return Promise.resolve();
+    this.unsentReplies++;
+    return link
+      .send(envelope)
+      .catch((err: unknown) => {
+        this.owner.report(
+          toIpcError(err, 'ERR_PEER_GONE', `could not send reply ${envelope.id}`),
+          'reply',
+          this,
+        );
+      })
+      .finally(() => {
+        this.unsentReplies--;
+        if (this.unsentReplies === 0) this.wake();
+      });
+  }
+
+  /**
+   * Whether reading must wait for the peer to read what was written to it: a reply is waiting for
+   * room, or (with a request handler) the socket holds `maxUnwrittenBytes` or more unwritten.
+   */
+  private repliesBlocked(): boolean {
+    if (this.unsentReplies > 0) return true;
+    const out = this.output;
+    if (out === undefined || out.destroyed || this.handler === undefined) return false;
+    return out.writableLength >= this.settings.maxUnwrittenBytes;
+  }
+
+  /** While the pump waits on a full socket, its `drain` (or `close`) wakes it. */
+  private wakeOnDrain(): void {
+    const out = this.output;
+    if (out === undefined || this.watchingDrain || this.unsentReplies > 0 || !this.repliesBlocked()) return;
+    this.watchingDrain = true;
+    const wake = (): void => {
+      out.off('drain', wake);
+      out.off('close', wake);
+      this.watchingDrain = false;
+      this.wake();
+    };
+    out.on('drain', wake);
+    out.on('close', wake);
   }
 
   private sendWhileDown(message: Out, options: SendOptions | undefined): Promise<void> {

@@ -4,6 +4,7 @@ import { connect, type Server } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { IpcError, toIpcError } from '@ipc/core';
 import { SUN_PATH_BYTES } from './address.js';
+import { bindFolderPrefix, reclaimDeadBindFolders } from './bind-folders.js';
 
 /** How long a probe connect to an existing socket file may take before the file counts as live. */
 const PROBE_TIMEOUT_MS = 2000;
@@ -16,7 +17,8 @@ const PROBE_TIMEOUT_MS = 2000;
  *    server is never stolen); if the connect is refused (`ECONNREFUSED`), the file is stale (its
  *    server died) and is removed.
  * 3. The socket is bound inside a fresh private folder (mode 0700, made by `mkdtemp` next to
- *    `path`), `chmod`-ed to `mode`, then hard-linked to `path` with `link(2)` — which fails with
+ *    `path`, named after this process: see `bind-folders.ts`; such folders left by processes killed
+ *    while listening are removed first), `chmod`-ed to `mode`, then hard-linked to `path` with `link(2)` — which fails with
  *    `EEXIST` rather than replacing a file that appeared meanwhile — and the temporary name removed.
  *    So no other user can ever connect between `bind` and `chmod`, whatever the umask. Only when
  *    that temporary path would be too long for `sun_path` is the socket bound at `path` directly and
@@ -31,7 +33,8 @@ export async function bindUnixSocketFile(
   backlog: number | undefined,
 ): Promise<() => void> {
   await clearStaleSocket(path);
-  const tempDir = await mkdtemp(join(dirname(path), '.ipc-')).catch((err: unknown) => {
+  await reclaimDeadBindFolders(dirname(path));
+  const tempDir = await mkdtemp(join(dirname(path), bindFolderPrefix())).catch((err: unknown) => {
     throw toIpcError(err, 'ERR_INTERNAL', `cannot create a private folder next to ${path}`);
   });
   const tempPath = join(tempDir, 's');

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { IpcError } from '@ipc/core';
@@ -59,8 +60,23 @@ function pythonAddress(server: SocketServer): string {
   throw new Error('not a Unix socket');
 }
 
+/**
+ * The Python client as another user may read it: a world-readable copy in a fresh temporary folder
+ * (removed after the test), since the checkout may sit under a 0700 folder that user cannot enter.
+ */
+function pythonClientFor(uid: number | undefined): string {
+  if (uid === undefined) return pythonClient;
+  const dir = mkdtempSync(join(tmpdir(), 'ipc-socket-peer-'));
+  open.removes.push(() => rmSync(dir, { recursive: true, force: true }));
+  const copy = join(dir, 'python-peer-client.py');
+  copyFileSync(pythonClient, copy);
+  chmodSync(copy, 0o644);
+  chmodSync(dir, 0o755);
+  return copy;
+}
+
 function python(server: SocketServer, authkey?: string, command = 'python3', uid?: number): JsonChild {
-  const args = [pythonClient, pythonAddress(server), ...(authkey ? [authkey] : [])];
+  const args = [pythonClientFor(uid), pythonAddress(server), ...(authkey ? [authkey] : [])];
   const child = jsonChild(command, args, uid === undefined ? {} : { uid, gid: uid, cwd: '/' });
   open.children.push(child);
   return child;
