@@ -25,7 +25,9 @@ export interface SpoolReceiverOptions<T = unknown> {
   /**
    * At most this many files are claimed and not yet acked by this receiver: prefetched ahead of
    * `recv` calls plus deliveries not yet acked or nacked (default 32). Claimed files are invisible
-   * to other consumers; use 1 for the fairest sharing between consumers.
+   * to other consumers; use 1 for the fairest sharing between consumers. Prefetching starts with
+   * the first `recv`, `recvDelivery` or iteration: a receiver that was opened but has not been
+   * asked for a message claims nothing (close hands back what was claimed).
    */
   prefetch?: number | undefined;
   /** Wake up on inotify events (`fs.watch` on `new/`, default true). */
@@ -67,6 +69,8 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
   private dirty = true;
   private paused = false;
   private scheduled = false;
+  /** Whether a message was asked for: only then are files claimed. */
+  private started = false;
   private ended = false;
   private closing: Promise<void> | undefined;
 
@@ -115,7 +119,7 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
       watch: options.watch,
       pollInterval: options.pollInterval,
     });
-    this.schedule();
+    // Nothing is claimed before a message is asked for (see `start`).
   }
 
   /** The spool folder. */
@@ -126,22 +130,26 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
   /** Receives the next message and acknowledges it (deletes its file) as it hands it out. */
   recv(options: RecvOptions = {}): Promise<T> {
     if (this.closing !== undefined) return Promise.reject(closedError());
+    this.start();
     return this.inbox.recv(options).then((c) => this.take(c));
   }
 
   /** Receives the next message as a {@link Delivery} to `ack()` or `nack()`. */
   recvDelivery(options: RecvOptions = {}): Promise<Delivery<T>> {
     if (this.closing !== undefined) return Promise.reject(closedError());
+    this.start();
     return this.inbox.recv(options).then((c) => this.delivery(c));
   }
 
   /** Iterates deliveries to acknowledge by hand. */
   async *deliveries(): AsyncGenerator<Delivery<T>, void, undefined> {
+    this.start();
     for await (const c of this.inbox) yield this.delivery(c);
   }
 
   /** Iterates messages (auto-ack) until the end marker or `close()`. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    this.start();
     for await (const c of this.inbox) yield this.take(c);
   }
 
@@ -232,13 +240,25 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
     }
   }
 
+  /**
+   * Claiming starts with the first request for a message. A receiver opened ahead of its use (a
+   * consumer that opens its next receiver before it is told to go on) would otherwise claim up to
+   * `prefetch` files nobody asks it for — an end-of-work message meant for another consumer among
+   * them — and hold them until it is used or closed, while the other consumers wait for them.
+   */
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule();
+  }
+
   private wake(): void {
     this.dirty = true;
     this.schedule();
   }
 
   private schedule(): void {
-    if (this.scheduled || this.closing !== undefined || this.ended) return;
+    if (this.scheduled || !this.started || this.closing !== undefined || this.ended) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;

@@ -1,54 +1,33 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { SharedMemory, SHM_DIR } from '@ipc/shm';
-import { ProcessTable } from './process-table.js';
-import { MAGIC, RING_OFFSET, W_UNLINKING } from './queue-layout.js';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { cleanupStale as cleanupStaleSegments, SHM_DIR } from '@ipc/shm';
+import { MAGIC, RING_OFFSET } from './queue-layout.js';
 
 /**
- * Removes the queues in `/dev/shm` that belong to this user and whose every user died (killed before
- * it could close the queue). Queues with a live user, segments that are not queues, and other users'
- * segments are left alone. Returns the names removed.
+ * Removes the queues in `/dev/shm` that belong to this user and that no process has open any more
+ * (every user closed it or was killed before it could). The rule is @ipc/shm's: a queue segment is
+ * created with `lifetime: 'users'`, so it lives while any process has it open, its creator's exit
+ * notwithstanding (see @ipc/shm's `cleanupStale`, which applies the same rule to every segment).
+ * Segments that are not queues and other users' segments are left alone. Returns the names removed.
  */
 export function cleanupStale(): string[] {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(SHM_DIR);
-  } catch {
-    return removed;
-  }
   const uid = process.getuid?.();
-  for (const name of names) {
-    if (name.startsWith('.')) continue;
-    try {
-      const st = statSync(`${SHM_DIR}/${name}`);
-      if (!st.isFile() || st.size < RING_OFFSET || (uid !== undefined && st.uid !== uid)) continue;
-      if (!hasMagic(`${SHM_DIR}/${name}`)) continue;
-      const shm = SharedMemory.open(name);
-      try {
-        const i32 = new Int32Array(shm.buffer, 0, RING_OFFSET / 4);
-        const table = new ProcessTable(i32, shm.waitStrategy());
-        if (table.liveUsers() === 0 && Atomics.compareExchange(i32, W_UNLINKING, 0, 1) === 0) {
-          if (table.liveUsers() === 0) {
-            shm.unlink();
-            removed.push(name);
-          } else Atomics.store(i32, W_UNLINKING, 0);
-        }
-      } finally {
-        shm.close();
-      }
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return removed;
+  return cleanupStaleSegments({ filter: (name) => isQueueSegment(name, uid) });
 }
 
-function hasMagic(path: string): boolean {
-  const fd = openSync(path, 'r');
+function isQueueSegment(name: string, uid: number | undefined): boolean {
+  if (name.startsWith('.')) return false;
+  const path = `${SHM_DIR}/${name}`;
   try {
-    const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head.readInt32LE(0) === MAGIC;
-  } finally {
-    closeSync(fd);
+    const st = statSync(path);
+    if (!st.isFile() || st.size < RING_OFFSET || (uid !== undefined && st.uid !== uid)) return false;
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(4);
+      return readSync(fd, head, 0, 4, 0) === 4 && head.readInt32LE(0) === MAGIC;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // gone meanwhile, or not ours to read
   }
 }

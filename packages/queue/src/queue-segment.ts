@@ -50,10 +50,13 @@ export function createSegment(
 ): QueueSegment {
   // Populated (here and in every opener): the ring is written round and round, so every page is soon
   // touched anyway, and a put or get then never stops for a page fault.
+  // The queue lives as long as any process has it open (its last user unlinks it on close; one
+  // killed first leaves it to cleanupStale, which @ipc/shm rules by this lifetime).
   const shm = SharedMemory.create(name, segmentBytes(capacity), {
     mode: mode ?? 0o600,
     unlinkOnClose: false,
     populate: true,
+    lifetime: 'users',
   });
   try {
     const i32 = new Int32Array(shm.buffer, 0, RING_OFFSET / 4);

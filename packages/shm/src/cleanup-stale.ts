@@ -1,28 +1,52 @@
-import { closeSync, fstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { addon } from './load-addon.js';
+import { OwnerRegistry } from './owner-registry.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
-import { readTrailer, TRAILER_BYTES, trailerViews } from './segment-trailer.js';
+import {
+  readTrailer,
+  TRAILER_BYTES,
+  trailerViews,
+  type Trailer,
+  type TrailerFacts,
+} from './segment-trailer.js';
 import { SHM_DIR } from './shared-memory.js';
 
+/** Options of {@link cleanupStale}. */
+export interface CleanupStaleOptions {
+  /** Only look at the segments (names in `/dev/shm`, without a slash) this returns true for (default all). */
+  filter?: ((name: string) => boolean) | undefined;
+}
+
 /**
- * Removes the segments in `/dev/shm` that @ipc/shm made for processes that are gone: a segment whose
- * trailer names a creator (pid + start time) that no longer runs, and temporaries (`.ipc-shm-<pid>-…`)
- * of dead processes. Segments of live processes, of other users, and those not made by @ipc/shm are
- * left alone. Returns the names removed.
+ * Removes the segments in `/dev/shm` that @ipc/shm made and whose lifetime is over, and temporaries
+ * (`.ipc-shm-<pid>-…`) of dead processes. Each segment says whose lifetime it follows (see
+ * `CreateSharedMemoryOptions.lifetime`): a `'creator'` segment is stale once its creator (pid +
+ * start time) no longer runs; a `'users'` segment (a queue's, for one) only once every process that
+ * has it open (its creator included) is gone or has closed it. Segments of live processes, of other users, and those not made
+ * by @ipc/shm are left alone. Returns the names removed.
  *
  * A creator that died before `close()` cannot unlink; call this at startup of a service that creates
- * segments. A segment meant to outlive its creator (`unlinkOnClose: false`, handed over to another
- * process) is removed too once its creator is gone: unlink it yourself when that is not what you want.
+ * segments. A `'creator'` segment meant to outlive its creator (`unlinkOnClose: false`, handed over to
+ * another process) is removed too once its creator is gone: create it with `lifetime: 'users'` when
+ * its users keep it alive.
  */
-export function cleanupStale(): string[] {
+export function cleanupStale(options: CleanupStaleOptions = {}): string[] {
   const removed: string[] = [];
   const native = addon();
   const uid = process.getuid?.();
-  for (const name of readdirSync(SHM_DIR)) {
+  const { filter } = options;
+  let names: string[];
+  try {
+    names = readdirSync(SHM_DIR);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (filter !== undefined && !filter(name)) continue;
     const temp = /^\.ipc-shm-(\d+)-/.exec(name);
     if (temp) {
       // A temporary's name holds only the pid: stale when no process has that pid any more.
-      if (processStartTime(Number(temp[1])) === undefined) remove(name, removed);
+      if (processStartTime(Number(temp[1])) === undefined) remove(name, undefined, removed);
       continue;
     }
     let fd: number;
@@ -36,8 +60,9 @@ export function cleanupStale(): string[] {
       if (uid !== undefined && st.uid !== uid) continue;
       const at = st.size - TRAILER_BYTES;
       if (at <= 0 || at % native.pageSize !== 0) continue;
-      const facts = readTrailer(trailerViews(native.mmap(fd, TRAILER_BYTES, at, true)), at);
-      if (facts && !isProcessAlive(facts.creatorPid, facts.creatorStart)) remove(name, removed);
+      const trailer = trailerViews(native.mmap(fd, TRAILER_BYTES, at, true));
+      const facts = readTrailer(trailer, at);
+      if (facts && isStale(facts, trailer)) remove(name, `${st.dev}:${st.ino}`, removed);
     } catch {
       // a segment that vanished or cannot be mapped: not ours to judge
     } finally {
@@ -47,8 +72,22 @@ export function cleanupStale(): string[] {
   return removed;
 }
 
-function remove(name: string, removed: string[]): void {
+/**
+ * The lifecycle rule: a `'creator'` segment is stale when its creator is gone, a `'users'` segment
+ * when no process holds a slot of its registry (its creator took one before the name existed).
+ */
+function isStale(facts: TrailerFacts, trailer: Trailer): boolean {
+  if (facts.lifetime === 'users') return !OwnerRegistry.anyAlive(trailer);
+  return !isProcessAlive(facts.creatorPid, facts.creatorStart);
+}
+
+/** Unlinks `name` (when `identity` is given: only if the name still names that device:inode). */
+function remove(name: string, identity: string | undefined, removed: string[]): void {
   try {
+    if (identity !== undefined) {
+      const st = statSync(`${SHM_DIR}/${name}`);
+      if (`${st.dev}:${st.ino}` !== identity) return; // replaced meanwhile: judge it next time
+    }
     unlinkSync(`${SHM_DIR}/${name}`);
     removed.push(name);
   } catch {

@@ -34,4 +34,5 @@ export {
 } from './element-type.js';
 export { ShmChannel, type ShmChannelOptions } from './ring/shm-channel.js';
 export { mapFile, type MapFileOptions, type MappedFile } from './map-file.js';
-export { cleanupStale } from './cleanup-stale.js';
+export { cleanupStale, type CleanupStaleOptions } from './cleanup-stale.js';
+export type { SegmentLifetime } from './segment-trailer.js';

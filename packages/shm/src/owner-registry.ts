@@ -54,6 +54,22 @@ export class OwnerRegistry {
     );
   }
 
+  /**
+   * Whether a slot of the trailer `t` names a process that still runs (a slot being claimed counts
+   * as not: its claimer is still opening the segment).
+   */
+  static anyAlive(t: Trailer): boolean {
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      const at = SLOTS_I32 + slot * 4;
+      const pid = Atomics.load(t.i32, at);
+      if (pid <= 0) continue;
+      const start = t.f64[at / 2 + 1] ?? 0;
+      // A slot re-claimed between the two reads: its new owner is opening the segment now.
+      if (Atomics.load(t.i32, at) !== pid || isProcessAlive(pid, start)) return true;
+    }
+    return false;
+  }
+
   /** Whether the process that `id` names still runs. */
   isAlive(id: number): boolean {
     if (id === this.selfId) return true;

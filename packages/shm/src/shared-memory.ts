@@ -6,7 +6,14 @@ import { registerMapping } from './memory-identity.js';
 import { osError } from './os-error.js';
 import { OwnerRegistry } from './owner-registry.js';
 import { segmentName } from './segment-name.js';
-import { readTrailer, TRAILER_BYTES, trailerViews, writeTrailer, type Trailer } from './segment-trailer.js';
+import {
+  readTrailer,
+  TRAILER_BYTES,
+  trailerViews,
+  writeTrailer,
+  type SegmentLifetime,
+  type Trailer,
+} from './segment-trailer.js';
 
 /** Where Linux keeps POSIX shared memory (`shm_open("/x")` is `/dev/shm/x`). */
 export const SHM_DIR = '/dev/shm';
@@ -18,6 +25,14 @@ export interface CreateSharedMemoryOptions extends OpenSharedMemoryOptions {
   mode?: number | undefined;
   /** Whether `close()` unlinks the segment (default true: the creator cleans up). */
   unlinkOnClose?: boolean | undefined;
+  /**
+   * Whose lifetime the segment follows, for `cleanupStale` (default `'creator'`): `'creator'` —
+   * stale once its creator is gone; `'users'` — stale only once no process has it open any more
+   * (the creator and each opener take a slot of the segment's owner registry until they close; a
+   * process killed before it closed leaves a slot that names a dead process). Use `'users'`
+   * for a segment that outlives its creator (`unlinkOnClose: false`) while others still use it.
+   */
+  lifetime?: SegmentLifetime | undefined;
 }
 
 /** Options of {@link SharedMemory.open} (and of {@link SharedMemory.create}). */
@@ -68,6 +83,8 @@ export class SharedMemory implements Disposable {
     /** Whether this object created the segment. */
     readonly created: boolean,
     private readonly unlinkOnClose: boolean,
+    /** Whose lifetime the segment follows (see {@link CreateSharedMemoryOptions.lifetime}). */
+    readonly lifetime: SegmentLifetime,
   ) {
     this.#buffer = buffer;
     this.#trailer = trailer;
@@ -111,19 +128,30 @@ export class SharedMemory implements Disposable {
       ftruncateSync(fd, dataBytes + TRAILER_BYTES);
       const trailerBuffer = native.mmap(fd, TRAILER_BYTES, dataBytes, true);
       const trailer = trailerViews(trailerBuffer);
-      writeTrailer(trailer, size);
-      try {
-        linkSync(`${SHM_DIR}/${temp}`, `${SHM_DIR}/${bare}`);
-      } catch (err) {
-        throw osError(err, `create shared memory ${bare}`);
+      const lifetime = options.lifetime ?? 'creator';
+      if (lifetime !== 'creator' && lifetime !== 'users') {
+        throw new IpcError(
+          'ERR_INVALID_ARGUMENT',
+          `lifetime must be 'creator' or 'users', got ${String(lifetime)}`,
+        );
       }
-      linked = true;
+      writeTrailer(trailer, size, lifetime);
       const buffer = native.mmap(fd, size, 0, true, options.populate === true);
       const st = fstatSync(fd);
       const key = `shm:${st.dev}:${st.ino}`;
       registerMapping(buffer, key, 0);
       registerMapping(trailerBuffer, key, dataBytes);
-      return new SharedMemory(bare, buffer, trailer, key, true, options.unlinkOnClose ?? true);
+      const shm = new SharedMemory(bare, buffer, trailer, key, true, options.unlinkOnClose ?? true, lifetime);
+      // A segment of its users' lifetime has its first user before anyone can see its name.
+      if (lifetime === 'users') shm.#attach();
+      try {
+        linkSync(`${SHM_DIR}/${temp}`, `${SHM_DIR}/${bare}`);
+      } catch (err) {
+        shm.close(); // gives the slot back; the name is another segment's, left alone
+        throw osError(err, `create shared memory ${bare}`);
+      }
+      linked = true;
+      return shm;
     } catch (err) {
       if (linked) unlinkQuietly(bare);
       throw osError(err, `create shared memory ${bare}`);
@@ -150,6 +178,7 @@ export class SharedMemory implements Disposable {
       if (total <= 0) throw new IpcError('ERR_NOT_FOUND', `shared memory ${bare} is empty (being created?)`);
       let size = total;
       let trailer: Trailer | undefined;
+      let lifetime: SegmentLifetime = 'creator';
       const at = total - TRAILER_BYTES;
       if (at > 0 && at % native.pageSize === 0) {
         const trailerBuffer = native.mmap(fd, TRAILER_BYTES, at, true);
@@ -157,13 +186,16 @@ export class SharedMemory implements Disposable {
         const facts = readTrailer(views, at);
         if (facts) {
           size = facts.size;
+          lifetime = facts.lifetime;
           trailer = views;
           registerMapping(trailerBuffer, key, at);
         }
       }
       const buffer = native.mmap(fd, size, 0, true, options.populate === true);
       registerMapping(buffer, key, 0);
-      return new SharedMemory(bare, buffer, trailer, key, false, false);
+      const shm = new SharedMemory(bare, buffer, trailer, key, false, false, lifetime);
+      if (lifetime === 'users') shm.#attach();
+      return shm;
     } catch (err) {
       throw osError(err, `open shared memory ${bare}`);
     } finally {
@@ -203,12 +235,23 @@ export class SharedMemory implements Disposable {
         `shared memory ${this.name} was not created by @ipc/shm: it has no owner registry for locks`,
       );
     }
+    this.#strategy = futexWaitStrategy(this.#attach());
+    return this.#strategy;
+  }
+
+  /**
+   * Takes this process's slot in the segment's owner registry (shared by every handle of this process
+   * on the segment; given back when the last one closes), once per handle.
+   */
+  #attach(): OwnerRegistry {
+    if (this.#owner) return this.#owner.registry;
+    const trailer = this.#trailer;
+    if (trailer === undefined) throw new IpcError('ERR_CLOSED', `shared memory ${this.name} is closed`);
     let entry = owners.get(this.key);
     if (!entry) owners.set(this.key, (entry = { registry: OwnerRegistry.claim(trailer), refs: 0 }));
     entry.refs++;
     this.#owner = { key: this.key, registry: entry.registry };
-    this.#strategy = futexWaitStrategy(entry.registry);
-    return this.#strategy;
+    return entry.registry;
   }
 
   /**

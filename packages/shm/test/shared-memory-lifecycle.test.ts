@@ -84,4 +84,23 @@ describe('SharedMemory', () => {
     expect(exists(name)).toBe(false);
     expect(exists(live.name)).toBe(true);
   });
+
+  it("cleanupStale keeps a 'users' segment while a process has it open after its creator was killed", async () => {
+    const name = uniqueName();
+    const child = spawn(process.execPath, [join(FIXTURES, 'create-and-die.mjs'), name, 'users'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await once(child.stdout, 'data');
+    const user = SharedMemory.open(name);
+    expect(user.lifetime).toBe('users');
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    expect(cleanupStale()).not.toContain(name); // this process still has it open
+    expect(exists(name)).toBe(true);
+    user.close(); // the last user closes (without unlinking: it did not create it)
+    expect(exists(name)).toBe(true);
+    expect(cleanupStale()).toContain(name);
+    expect(exists(name)).toBe(false);
+  });
 });

@@ -1,6 +1,7 @@
 import { Packr } from 'msgpackr';
 import type { Codec } from '../codec.js';
 import { IpcError, isIpcError } from '../errors.js';
+import { checkMsgpack } from './msgpack-check.js';
 import { NOT_READ, readMsgpack } from './msgpack-reader.js';
 import { NO_ROOM, UNSUPPORTED, writeMsgpack } from './msgpack-writer.js';
 
@@ -11,15 +12,27 @@ export interface MsgpackCodecOptions {
    * objects). Set `false` to decode maps with non-string keys as `Map`.
    */
   mapsAsObjects?: boolean;
+  /**
+   * Accept msgpackr's own extensions when decoding, and write them when encoding (default `false`).
+   * They rebuild `Error`s, `RegExp`s, `Set`s, typed arrays, records and structured-clone references
+   * from a peer's bytes — objects a message of plain data never needs, some of which hand out
+   * msgpackr's internals to hostile bytes. Only for peers you trust, which must set it too. Without
+   * it a decoded message is only plain data (objects, arrays, strings, numbers, booleans, null,
+   * `undefined`, binary as `Uint8Array`, timestamps as `Date`, and `Map`s when `mapsAsObjects` is
+   * `false`), and any other extension, or byte 0xc1, fails with `ERR_DECODE`.
+   */
+  msgpackrExtensions?: boolean;
 }
 
 /** Bytes of the blocks `encode` writes messages into (a message bigger than a block goes to msgpackr). */
 const BLOCK_BYTES = 64 * 1024;
 
 /**
- * A standard MessagePack codec (msgpackr, without its non-standard record extension, so that any
- * msgpack library can read what it writes). A decoded `__proto__` key never reaches a prototype:
- * msgpackr renames it `__proto_`.
+ * A standard MessagePack codec (msgpackr, without its non-standard extensions, so that any msgpack
+ * library can read what it writes). A decoded message is only plain data: bytes using msgpackr's
+ * object-building extensions fail with `ERR_DECODE` unless `msgpackrExtensions` is set (see
+ * {@link MsgpackCodecOptions}). A decoded `__proto__` key never reaches a prototype: msgpackr
+ * renames it `__proto_`.
  *
  * Plain objects, arrays, strings, numbers, booleans and null — what most messages are made of — are
  * written and read by a small reader and writer of this package (about twice msgpackr's speed on
@@ -28,7 +41,8 @@ const BLOCK_BYTES = 64 * 1024;
  */
 export function createMsgpackCodec<T = unknown>(options: MsgpackCodecOptions = {}): Codec<T> {
   const mapsAsObjects = options.mapsAsObjects ?? true;
-  const packr = new Packr({ useRecords: false, mapsAsObjects, moreTypes: false });
+  const extensions = options.msgpackrExtensions ?? false;
+  const packr = new Packr({ useRecords: false, mapsAsObjects, moreTypes: extensions });
   const pack = (value: T): Uint8Array => {
     try {
       return packr.pack(value);
@@ -38,6 +52,7 @@ export function createMsgpackCodec<T = unknown>(options: MsgpackCodecOptions = {
   };
   const unpack = (bytes: Uint8Array): T => {
     if (bytes.byteLength === 0) throw new IpcError('ERR_DECODE', 'msgpack: empty message');
+    if (!extensions) checkMsgpack(bytes);
     try {
       return packr.unpack(bytes) as T;
     } catch (err) {
