@@ -7,7 +7,7 @@ import {
   type Receiver,
   type RecvOptions,
 } from '@ipc/core';
-import { futexWaitAsync, futexWake } from '@ipc/shm';
+import { cpuOversubscribed, futexWaitAsync, futexWake } from '@ipc/shm';
 import type { Delivery, GetOptions, PutOptions, QueueOptions } from './queue-options.js';
 import { ProcessTable } from './process-table.js';
 import {
@@ -230,7 +230,7 @@ export class Queue<T = unknown> implements Receiver<T> {
         r = this.#ring.putLocked(bytes);
       }
       if (r === 'ok') return;
-      if (!spun && this.#spinMs > 0) {
+      if (!spun && this.#spinMs > 0 && !cpuOversubscribed()) {
         spun = true;
         const until = performance.now() + this.#spinMs;
         while (performance.now() < until && this.#ring.full());
@@ -380,7 +380,7 @@ export class Queue<T = unknown> implements Receiver<T> {
       }
       if (r.kind === 'message') return this.#deliver(r, visibility);
       if (ended) throw ended;
-      if (!spun && this.#spinMs > 0) {
+      if (!spun && this.#spinMs > 0 && !cpuOversubscribed()) {
         spun = true;
         const until = performance.now() + this.#spinMs;
         while (performance.now() < until && !ring.hasWork());
