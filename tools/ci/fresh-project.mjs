@@ -14,8 +14,17 @@
 // Logs go to stderr; stdout is one line, the project's absolute path. <dir>/stubs keeps the failing
 // compiler stubs (without python3) for callers that want them on PATH while running code too.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, relative, resolve } from 'node:path';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -83,11 +92,12 @@ function pack(packages, tarballDir) {
   rmSync(tarballDir, { recursive: true, force: true });
   mkdirSync(tarballDir, { recursive: true });
   const started = Date.now();
-  const args = ['pack', '--json', '--pack-destination', tarballDir];
+  const args = ['pack', '--loglevel=warn', '--pack-destination', tarballDir];
   for (const p of packages) args.push('--workspace', p.name);
+  // stdout: each prepack's output and the file names; the folder is the truth.
   const out = run('npm', args, { cwd: repo });
-  const packed = JSON.parse(out);
-  for (const t of packed) log(`packed ${t.filename} (${t.size} bytes, ${t.entryCount} files)`);
+  if (process.env.FRESH_PROJECT_VERBOSE) process.stderr.write(out);
+  for (const t of tarballsIn(tarballDir)) log(`packed ${basename(t)} (${statSync(t).size} bytes)`);
   log(`npm pack: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
