@@ -36,7 +36,11 @@ const children = new Set();
 
 /** Starts `node smoke.mjs child <role> ...args`; `done` resolves with its exit and output. */
 function child(role, args = [], options = {}) {
-  const proc = spawn(process.execPath, [SELF, 'child', role, ...args.map(String)], {
+  // SMOKE_EXEC_WRAPPER: a command that runs this Node (qemu-aarch64-static without binfmt_misc).
+  const wrapper = process.env.SMOKE_EXEC_WRAPPER;
+  const argv = [SELF, 'child', role, ...args.map(String)];
+  const [cmd, cmdArgs] = wrapper ? [wrapper, [process.execPath, ...argv]] : [process.execPath, argv];
+  const proc = spawn(cmd, cmdArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options,
   });
