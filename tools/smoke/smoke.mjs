@@ -34,12 +34,21 @@ function isIpcError(err) {
 
 const children = new Set();
 
+/**
+ * The command and arguments of `node smoke.mjs child <role> ...args`. SMOKE_CHILD_NODE: the Node
+ * binary of the children (default: this one); SMOKE_EXEC_WRAPPER: a command that runs it
+ * (qemu-aarch64-static, where binfmt_misc does not run foreign binaries).
+ */
+function childCommand(role, args) {
+  const wrapper = process.env.SMOKE_EXEC_WRAPPER;
+  const node = process.env.SMOKE_CHILD_NODE || process.execPath;
+  const argv = [SELF, 'child', role, ...args.map(String)];
+  return wrapper ? [wrapper, [node, ...argv]] : [node, argv];
+}
+
 /** Starts `node smoke.mjs child <role> ...args`; `done` resolves with its exit and output. */
 function child(role, args = [], options = {}) {
-  // SMOKE_EXEC_WRAPPER: a command that runs this Node (qemu-aarch64-static without binfmt_misc).
-  const wrapper = process.env.SMOKE_EXEC_WRAPPER;
-  const argv = [SELF, 'child', role, ...args.map(String)];
-  const [cmd, cmdArgs] = wrapper ? [wrapper, [process.execPath, ...argv]] : [process.execPath, argv];
+  const [cmd, cmdArgs] = childCommand(role, args);
   const proc = spawn(cmd, cmdArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options,
@@ -151,8 +160,10 @@ async function socketPart(dir) {
 /**
  * @ipc/shm: a counter incremented by two processes under the cross-process lock, and Atomics.add on a
  * shared array from two processes at once. Under qemu-user (SMOKE_EXEC_WRAPPER) the two lock users
- * take turns instead: qemu fakes /proc/self/stat, so the start time a process records for itself
- * differs from the one others read, and the lock's dead-owner recovery would wrongly reclaim it.
+ * take turns instead: qemu fakes /proc/self/stat, so the start time an emulated process records for
+ * itself differs from the one others read, and the lock's dead-owner recovery would wrongly reclaim
+ * its lock (and any process's cleanupStale() would remove a segment an emulated process created, so
+ * there the parent should be a native Node: SMOKE_CHILD_NODE).
  */
 async function shmPart(_dir, opts) {
   const { SharedArray, Value } = await import('@ipc/shm');
@@ -163,11 +174,12 @@ async function shmPart(_dir, opts) {
   try {
     const rounds = opts.shmRounds;
     const emulated = Boolean(process.env.SMOKE_EXEC_WRAPPER);
+    const seen = [];
     if (emulated) {
-      for (let i = 0; i < 2; i++) await childResult(child('shm-add', [name, rounds]), 'shm-add');
+      for (let i = 0; i < 2; i++) seen.push(await childResult(child('shm-add', [name, rounds]), 'shm-add'));
     } else {
       const workers = [child('shm-add', [name, rounds]), child('shm-add', [name, rounds])];
-      for (const w of workers) await childResult(w, 'shm-add');
+      for (const w of workers) seen.push(await childResult(w, 'shm-add'));
     }
     check(counter.value === 2 * rounds, `counter ${counter.value}, expected ${2 * rounds}`);
     const adds = rounds * 20;
@@ -176,7 +188,7 @@ async function shmPart(_dir, opts) {
     check(slots.array[0] === 2 * adds, `Atomics.add total ${slots.array[0]}, expected ${2 * adds}`);
     return (
       `2 processes x ${rounds} locked read-modify-writes = ${counter.value}${emulated ? ' (in turn)' : ''}; ` +
-      `2 processes x ${adds} Atomics.add at once = ${slots.array[0]}`
+      `2 processes x ${adds} Atomics.add at once = ${slots.array[0]}; children: ${seen[0].runs}`
     );
   } finally {
     counter.close();
@@ -303,7 +315,7 @@ async function fifoPart(dir) {
   try {
     // The child fills the pipe with non-blocking writes while this process is blocked in spawnSync
     // (so nothing reads): what fits is the kernel buffer the receiver set, not the default 64 KiB.
-    const fill = spawnSync(process.execPath, [SELF, 'child', 'fifo-fill', fifo.path], {
+    const fill = spawnSync(...childCommand('fifo-fill', [fifo.path]), {
       encoding: 'utf8',
       timeout: PART_TIMEOUT_MS,
     });
@@ -367,6 +379,9 @@ const CHILD = {
       });
     }
     counter.close();
+    console.log(
+      JSON.stringify({ runs: `Node ${process.versions.node} ${process.platform}-${process.arch}` }),
+    );
   },
   async 'shm-atomic-add'(name, n) {
     const { SharedArray } = await import('@ipc/shm');
