@@ -200,13 +200,16 @@ function prebuild(spec, names) {
       const r = spawnSync(t.cc, args, { cwd: root, stdio: 'inherit' });
       if (r.status !== 0) {
         console.error(`${pkg}: ${t.cc} failed for ${n} (exit ${r.status ?? r.signal})`);
-        process.exit(1);
+        process.exitCode = 1;
+        break;
       }
       console.log(`${pkg}: ${n} -> ${file}`);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  // Never leave a partial set behind for a pack to ship.
+  if (process.exitCode) rmSync(out, { recursive: true, force: true });
 }
 
 /**
