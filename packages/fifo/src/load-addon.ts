@@ -8,16 +8,15 @@ let loaded: NativeAddon | IpcError | undefined;
 
 /**
  * The native addon (`ipc_fifo`, see `loadAddon` in `@ipc/core/internal`), loaded once. Returns (never
- * throws) an `ERR_UNSUPPORTED` error off Linux or when it does not load; the outcome is remembered, so a
+ * throws) an `ERR_UNSUPPORTED` error off Linux or when no binary loads; the outcome is remembered, so a
  * missing addon costs one lookup per process.
  */
 export function addon(): NativeAddon | IpcError {
   // src/ (tests) and dist/ (the package) both sit one level below the package root.
-  loaded ??= loadAddon<NativeAddon>(
-    join(dirname(fileURLToPath(import.meta.url)), '..'),
-    'ipc_fifo',
-    '@ipc/fifo: FIFO buffer sizes (F_SETPIPE_SZ)',
-    'it is built at install; run `npm run build:addon -w @ipc/fifo` or `npm rebuild @ipc/fifo`',
-  );
+  loaded ??= loadAddon<NativeAddon>({
+    root: join(dirname(fileURLToPath(import.meta.url)), '..'),
+    pkg: '@ipc/fifo',
+    feature: '@ipc/fifo: FIFO buffer sizes (F_SETPIPE_SZ)',
+  });
   return loaded;
 }

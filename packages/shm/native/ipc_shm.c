@@ -19,6 +19,10 @@
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
+// musl (1.2.3) predates futex_waitv; its number is 449 on every architecture (asm-generic).
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
 #endif
 
 #define CHECK(call)                                                                     \

@@ -8,17 +8,16 @@ let loaded: NativeAddon | undefined;
 
 /**
  * The native addon (`ipc_shm`, see `loadAddon` in `@ipc/core/internal`), loaded once. Throws
- * `ERR_UNSUPPORTED` off Linux or when it does not load.
+ * `ERR_UNSUPPORTED` off Linux or when no binary loads (the message names the fix).
  */
 export function addon(): NativeAddon {
   if (loaded) return loaded;
   // src/ (tests) and dist/ (the package) both sit one level below the package root.
-  const result = loadAddon<NativeAddon>(
-    join(dirname(fileURLToPath(import.meta.url)), '..'),
-    'ipc_shm',
-    '@ipc/shm',
-    'run `npm run build:addon -w @ipc/shm`',
-  );
+  const result = loadAddon<NativeAddon>({
+    root: join(dirname(fileURLToPath(import.meta.url)), '..'),
+    pkg: '@ipc/shm',
+    feature: '@ipc/shm',
+  });
   if (result instanceof IpcError) throw result;
   loaded = result;
   return loaded;

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { Deque } from './deque.js';
-export { loadAddon } from './load-addon.js';
+export { loadAddon, type LoadAddonOptions } from './load-addon.js';
 export { Inbox, type InboxOptions } from './inbox.js';
 export { SendGate } from './send-gate.js';
 export { asBuffer } from '../codecs/as-buffer.js';
