@@ -26,6 +26,11 @@ export interface FrameDecoder {
 export interface FrameDecoderOptions {
   /** The largest frame accepted, in bytes; a bigger one fails with `ERR_FRAME_TOO_LARGE`. Default 64 MiB. */
   maxFrameBytes?: number;
+  /**
+   * Length-prefixed only: return the close marker (see `CLOSE_MARKER`) as that object instead of an
+   * empty frame. For @ipc-to-@ipc streams; default false.
+   */
+  closeMarker?: boolean;
 }
 
 /** How messages are delimited on a byte stream. */

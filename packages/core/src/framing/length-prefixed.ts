@@ -1,5 +1,6 @@
 import { IpcError, toIpcError } from '../errors.js';
 import { checkMaxFrameBytes } from './check-max-frame-bytes.js';
+import { CLOSE_MARKER } from './close-marker.js';
 import type { FrameDecoder, FrameDecoderOptions, Framing } from './framing.js';
 
 /** Payloads longer than this use Python's escape: a 0xFFFFFFFF length, then a u64 length. */
@@ -72,6 +73,8 @@ export const lengthPrefixed: Framing = {
  */
 export class LengthPrefixedDecoder implements FrameDecoder {
   private readonly maxFrameBytes: number;
+  /** Whether an escaped header of length 0 is the close marker (see `closeMarker`). */
+  private readonly closeMarker: boolean;
   /** Header bytes collected so far when a header is split across chunks. */
   private readonly header = Buffer.alloc(12);
   private headerFill = 0;
@@ -99,9 +102,10 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   /** Whether `body` is the offered target. */
   private bodyLent = false;
 
-  /** @param options - `maxFrameBytes` (default 64 MiB) */
+  /** @param options - `maxFrameBytes` (default 64 MiB), `closeMarker` */
   constructor(options: FrameDecoderOptions = {}) {
     this.maxFrameBytes = checkMaxFrameBytes(options.maxFrameBytes);
+    this.closeMarker = options.closeMarker === true;
   }
 
   /** {@inheritDoc FrameDecoder.partial} */
@@ -140,6 +144,10 @@ export class LengthPrefixedDecoder implements FrameDecoder {
         if (need === 4 && readU32(this.header, 0) === ESCAPE) continue;
         length = need === 4 ? readU32(this.header, 0) : this.readEscapedLength();
         this.headerFill = 0;
+        if (need === 12 && length === 0 && this.closeMarker) {
+          frames.push(CLOSE_MARKER);
+          continue;
+        }
       }
       this.checkLength(length);
       if (end - pos >= length) {
