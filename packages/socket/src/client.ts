@@ -2,7 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { IpcError, streamChannel, toIpcError, waitWith, type StreamChannel } from '@ipc/core';
 import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
-import { authenticate } from './auth-handshake.js';
+import { authenticate, peerIsIpc } from './auth-handshake.js';
 import { backoffDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './backoff.js';
 import type { CommonOptions } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
@@ -157,7 +157,12 @@ async function openLink(
         return () => s.destroy();
       });
     }
-    const link = streamChannel<unknown, unknown>(s, options);
+    const ipc = peerIsIpc(s); // close markers: see the README's "crash or close" table
+    const link = streamChannel<unknown, unknown>(s, {
+      ...options,
+      sendCloseMarker: ipc,
+      expectCloseMarker: ipc,
+    });
     s.resume(); // the handshake paused it; unshifted bytes come first
 
     return {

@@ -17,3 +17,14 @@ export const CLOSE_MARKER_BYTES: Uint8Array = Uint8Array.of(0xff, 0xff, 0xff, 0x
  * very object (compare with `===`), never a message.
  */
 export const CLOSE_MARKER: Uint8Array = new Uint8Array(0);
+
+/**
+ * The open marker: what an @ipc writer that announces itself (a FIFO writer) writes first, so that a
+ * receiver can count the @ipc writers of a session and tell, when the session ends, whether one of
+ * them went away without its close marker (it died). The escaped header with a u64 length of
+ * 2^64-1 (12 bytes 0xFF), which no writer makes. Same rules as {@link CLOSE_MARKER_BYTES}.
+ */
+export const OPEN_MARKER_BYTES: Uint8Array = new Uint8Array(12).fill(0xff);
+
+/** What a decoder created with `closeMarker: true` returns for the open marker (compare with `===`). */
+export const OPEN_MARKER: Uint8Array = new Uint8Array(0);

@@ -1,6 +1,6 @@
 import { IpcError, toIpcError } from '../errors.js';
 import { checkMaxFrameBytes } from './check-max-frame-bytes.js';
-import { CLOSE_MARKER } from './close-marker.js';
+import { CLOSE_MARKER, OPEN_MARKER } from './close-marker.js';
 import type { FrameDecoder, FrameDecoderOptions, Framing } from './framing.js';
 
 /** Payloads longer than this use Python's escape: a 0xFFFFFFFF length, then a u64 length. */
@@ -144,8 +144,8 @@ export class LengthPrefixedDecoder implements FrameDecoder {
         if (need === 4 && readU32(this.header, 0) === ESCAPE) continue;
         length = need === 4 ? readU32(this.header, 0) : this.readEscapedLength();
         this.headerFill = 0;
-        if (need === 12 && length === 0 && this.closeMarker) {
-          frames.push(CLOSE_MARKER);
+        if (need === 12 && this.closeMarker && (length === 0 || this.isOpenMarker())) {
+          frames.push(length === 0 ? CLOSE_MARKER : OPEN_MARKER);
           continue;
         }
       }
@@ -294,6 +294,12 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     this.pieces = [];
     this.bodyLength = -1;
     return frame;
+  }
+
+  /** Whether the escaped header just read is the open marker (a u64 length of 2^64-1). */
+  private isOpenMarker(): boolean {
+    for (let i = 4; i < 12; i++) if (this.header[i] !== 0xff) return false;
+    return true;
   }
 
   private readEscapedLength(): number {

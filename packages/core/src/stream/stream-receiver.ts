@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { RecvOptions, Receiver } from '../channel.js';
 import type { Codec } from '../codec.js';
 import { IpcError, toIpcError } from '../errors.js';
-import { CLOSE_MARKER } from '../framing/close-marker.js';
+import { CLOSE_MARKER, OPEN_MARKER } from '../framing/close-marker.js';
 import type { FrameDecoder } from '../framing/framing.js';
 import { Inbox } from '../internal/inbox.js';
 import { feedDecoder } from './direct-reads.js';
@@ -81,7 +81,7 @@ export class StreamReceiver<T> implements Receiver<T> {
     const validate = options.validate;
     const deliver = (frame: Uint8Array): void => {
       if (frame === CLOSE_MARKER) this.sawCloseMarker = true;
-      else this.inbox.pushFrame(frame, codec, validate);
+      else if (frame !== OPEN_MARKER) this.inbox.pushFrame(frame, codec, validate);
     };
     const take = (read: () => Uint8Array[]): void => {
       if (this.inbox.done) return;
