@@ -13,6 +13,11 @@ const DIRECT_MIN = 64 * 1024;
  * held for a frame stays within 8 times the bytes received (plus the slab).
  */
 const DIRECT_SHARE = 8;
+/**
+ * A frame up to this size gets its own buffer at once, as soon as it is read directly (no more than the
+ * read slab of a busy connection): the bulk path (1 MiB messages) copies nothing twice.
+ */
+const DIRECT_EAGER = 1024 * 1024;
 /** Other reads land in fresh regions of slabs: the first one this big ... */
 const SLAB_FIRST = 64 * 1024;
 /** ... doubling, while reads fill the regions they are given, up to this. */
@@ -165,8 +170,8 @@ export class LengthPrefixedDecoder implements FrameDecoder {
 
   /**
    * Where the next read should land (direct-read mode). A big frame (64 KiB or more) is read into its
-   * own buffer once at least 1/8 of it has arrived (before that, its pieces land in the slab like small
-   * reads: a header alone never reserves the size it claims): while at least 64 KiB of it is missing,
+   * own buffer — at once up to 1 MiB, a bigger one once at least 1/8 of it has arrived (before that,
+   * its pieces land in the slab like small reads: a header alone never reserves more than 1 MiB): while at least 64 KiB of it is missing,
    * or to its last byte when that buffer is the one offered by {@link receiveInto} (memory the caller
    * has touched already; into a fresh allocation, the kernel's copy would take the page faults).
    * Everything else lands in fresh regions of a slab (64 KiB at first, growing to 1 MiB while reads
@@ -202,7 +207,8 @@ export class LengthPrefixedDecoder implements FrameDecoder {
       const missing = this.bodyLength - this.bodyFill;
       if (missing >= DIRECT_MIN || this.bodyLent) {
         const fits = this.target !== undefined && this.target.byteLength >= this.bodyLength;
-        if (this.body === undefined && (fits || this.bodyFill * DIRECT_SHARE >= this.bodyLength)) {
+        const due = this.bodyLength <= DIRECT_EAGER || this.bodyFill * DIRECT_SHARE >= this.bodyLength;
+        if (this.body === undefined && (fits || due)) {
           this.body = this.ownBody();
         }
         if (this.body !== undefined) {
