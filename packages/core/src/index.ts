@@ -39,6 +39,7 @@ export {
   writeLengthHeader,
 } from './framing/length-prefixed.js';
 export { LineDecoder, lines } from './framing/lines.js';
+export { CLOSE_MARKER, CLOSE_MARKER_BYTES, OPEN_MARKER, OPEN_MARKER_BYTES } from './framing/close-marker.js';
 export { resolveFraming, type FramingOption } from './framing/resolve-framing.js';
 export {
   compileValidator,

@@ -1,7 +1,9 @@
 import type { Writable } from 'node:stream';
 import {
   abortError,
+  CLOSE_MARKER_BYTES,
   IpcError,
+  OPEN_MARKER_BYTES,
   toIpcError,
   type Codec,
   type Framing,
@@ -37,14 +39,18 @@ export class AtomicFrameSender<T> implements Sender<T> {
    * @param writable - the FIFO's write stream (ended on close)
    * @param codec - encodes each message
    * @param framing - delimits each message
+   * @param announce - write the open marker first and the close marker on `close()` (see
+   *   `announce` in `openFifo`; length-prefixed framing only)
    */
   constructor(
     private readonly writable: Writable,
     private readonly codec: Codec<T>,
     private readonly framing: Framing,
+    private readonly announce = false,
   ) {
     writable.on('error', (err) => this.fail(toIpcError(err, 'ERR_PEER_GONE', 'writing to the FIFO failed')));
     writable.on('close', () => this.fail(new IpcError('ERR_PEER_GONE', 'the FIFO was closed')));
+    if (announce) this.enqueueBytes(OPEN_MARKER_BYTES);
   }
 
   /** {@inheritDoc Sender.send} */
@@ -93,7 +99,20 @@ export class AtomicFrameSender<T> implements Sender<T> {
     const frameLength = this.framing.frameLength(payload.byteLength);
     if (this.currentLength + frameLength > PIPE_BUF) this.seal();
     this.currentLength = this.framing.writeFrame(payload, this.current, this.currentLength);
-    this.queuedBytes += frameLength;
+    this.queued(frameLength);
+  }
+
+  /** Queues bytes that are already a whole frame (a marker), within one atomic write. */
+  private enqueueBytes(bytes: Uint8Array): void {
+    if (this.currentLength + bytes.byteLength > PIPE_BUF) this.seal();
+    this.current.set(bytes, this.currentLength);
+    this.currentLength += bytes.byteLength;
+    this.queued(bytes.byteLength);
+  }
+
+  /** Counts `n` more queued bytes and makes sure a write will take them. */
+  private queued(n: number): void {
+    this.queuedBytes += n;
     if (!this.writing && !this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(() => {
@@ -138,6 +157,7 @@ export class AtomicFrameSender<T> implements Sender<T> {
     this.blocked.rejectAll(
       new IpcError('ERR_CLOSED', 'the sender was closed before this message could be sent'),
     );
+    if (this.announce && !this.failure) this.enqueueBytes(CLOSE_MARKER_BYTES);
     if (!this.failure && (this.writing || this.queuedBytes > 0)) {
       await new Promise<void>((resolve) => {
         this.idle = resolve;

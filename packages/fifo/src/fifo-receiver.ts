@@ -1,8 +1,10 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import {
+  CLOSE_MARKER,
   compileValidator,
   IpcError,
+  OPEN_MARKER,
   resolveCodec,
   resolveFraming,
   toIpcError,
@@ -38,7 +40,10 @@ export interface FifoReceiverOptions<T> extends StreamChannelOptions<T> {
  * watched by epoll as a libuv pipe handle), so no pool thread waits for writers. Each "session" of
  * writers (from the first writer opening to the last one closing) is decoded on its own: a session
  * that stops in the middle of a frame gives `ERR_PEER_GONE` — the end of a non-persistent receiver, a
- * single failed `recv` of a persistent one, which then goes on with the next writer.
+ * single failed `recv` of a persistent one, which then goes on with the next writer. So does a session
+ * in which an @ipc writer that announced itself (see `announce` in `openFifo`) went away without
+ * closing — it died, even between two messages; writers that do not announce themselves (a shell's
+ * `echo … > fifo`) end their session cleanly whenever they stop.
  */
 export class FifoReceiver<T> implements Receiver<T> {
   private readonly inbox: Inbox<T>;
@@ -52,6 +57,8 @@ export class FifoReceiver<T> implements Receiver<T> {
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
   private discarding = false;
+  /** @ipc writers of this session that announced themselves and have not closed yet. */
+  private openWriters = 0;
   private paused = false;
   private keeper: number | undefined;
   private closing: Promise<void> | undefined;
@@ -127,10 +134,15 @@ export class FifoReceiver<T> implements Receiver<T> {
   private attach(fd: number): void {
     growPipe(fd, this.pipeSize);
     const socket = new Socket({ fd, readable: true, writable: false });
-    const decoder = this.framing.createDecoder({ maxFrameBytes: this.options.maxFrameBytes });
+    // Writers' open and close markers (see `announce`) are recognised, never delivered.
+    const decoder = this.framing.createDecoder({
+      maxFrameBytes: this.options.maxFrameBytes,
+      closeMarker: true,
+    });
     this.socket = socket;
     this.decoder = decoder;
     this.discarding = false;
+    this.openWriters = 0;
     const take = (read: () => Uint8Array[]): void => {
       if (this.discarding || this.socket !== socket) return;
       let frames: Uint8Array[];
@@ -156,7 +168,9 @@ export class FifoReceiver<T> implements Receiver<T> {
   }
 
   private deliver(frame: Uint8Array): void {
-    this.inbox.pushFrame(frame, this.codec, this.validate);
+    if (frame === OPEN_MARKER) this.openWriters++;
+    else if (frame === CLOSE_MARKER) this.openWriters = Math.max(0, this.openWriters - 1);
+    else this.inbox.pushFrame(frame, this.codec, this.validate);
   }
 
   /** The stream of this writer session cannot be decoded any further (a frame too large, bad framing). */
@@ -179,6 +193,12 @@ export class FifoReceiver<T> implements Receiver<T> {
         for (const frame of decoder.end()) this.deliver(frame);
       } catch (err) {
         failure = toIpcError(err, 'ERR_PEER_GONE', 'a writer left in the middle of a message');
+      }
+      if (failure === undefined && this.openWriters > 0) {
+        failure = new IpcError(
+          'ERR_PEER_GONE',
+          `${this.openWriters} @ipc writer(s) of ${this.path} went away without closing (died or killed)`,
+        );
       }
     }
     if (this.options.persistent !== true) {

@@ -1,5 +1,13 @@
 import { Socket } from 'node:net';
-import { IpcError, resolveCodec, resolveFraming, streamSender, throwIfAborted, type Sender } from '@ipc/core';
+import {
+  IpcError,
+  OPEN_MARKER_BYTES,
+  resolveCodec,
+  resolveFraming,
+  streamSender,
+  throwIfAborted,
+  type Sender,
+} from '@ipc/core';
 import { AtomicFrameSender } from './atomic-frame-sender.js';
 import { checkPath } from './fifo-path.js';
 import { FifoReceiver, type FifoReceiverOptions } from './fifo-receiver.js';
@@ -22,6 +30,14 @@ export interface OpenFifoOptions<T = unknown> extends FifoReceiverOptions<T> {
    * and coalesced writes of up to 32 KiB (faster), which other writers could interleave with.
    */
   exclusive?: boolean | undefined;
+  /**
+   * Writing, length-prefixed framing: the sender announces itself — an open marker first, a close
+   * marker on `close()` (12 bytes each, see `OPEN_MARKER_BYTES` in @ipc/core) — so that an @ipc
+   * reader tells a writer that died, even between two messages (`ERR_PEER_GONE`), from one that
+   * closed. Default `true`; set `false` when the reader is not @ipc (a Python reader would take
+   * each marker for an empty message). Never with the `lines` framing (shell tools).
+   */
+  announce?: boolean | undefined;
 }
 
 /**
@@ -75,6 +91,10 @@ export async function openFifo<T = unknown>(
   const fd = await openWriteFd(path, { signal: options.signal, timeout: options.timeout });
   growPipe(fd, pipeSize);
   const socket = new Socket({ fd, readable: false, writable: true });
-  if (options.exclusive === true) return streamSender<T>(socket, { codec, framing });
-  return new AtomicFrameSender<T>(socket, codec, framing);
+  const announce = options.announce !== false && framing.name === 'length-prefixed';
+  if (options.exclusive === true) {
+    if (announce) socket.write(Buffer.from(OPEN_MARKER_BYTES));
+    return streamSender<T>(socket, { codec, framing, sendCloseMarker: announce });
+  }
+  return new AtomicFrameSender<T>(socket, codec, framing, announce);
 }

@@ -28,6 +28,7 @@ describeChannelConformance('@ipc/fifo (two FIFOs, one each way)', {
       },
     };
   },
+  tellsPeerDeath: true, // the peer's sender announces itself (open and close markers)
   peer: async () => {
     const dir = dirs.make();
     const toPeer = await createFifo(dir.fifo('to-peer'));

@@ -13,7 +13,9 @@ export interface ForkChannelOptions<In = unknown> extends SpawnChannelOptions<In
  * Runs the Node module `modulePath` in a child process with a message channel on fd 3 (see
  * {@link spawnChannel}); the child opens it with {@link parentChannel}. Unlike `child_process.fork`
  * there is no Node IPC channel: messages go through this package's framing and codec (msgpack by
- * default), which is much faster for many small messages and for big binary ones.
+ * default), which is much faster for many small messages and for big binary ones. The parent's
+ * `close()` ends with the close marker, so the child's `parentChannel` tells a parent that died
+ * (`ERR_PEER_GONE`) from one that closed (`sendCloseMarker: false` turns that off).
  *
  * @param modulePath - the module to run (`.js`/`.mjs`/`.cjs`)
  * @param args - arguments for the module (`process.argv.slice(2)` in the child)
@@ -37,5 +39,9 @@ export function forkChannel<Out = unknown, In = Out>(
     throw new IpcError('ERR_INVALID_ARGUMENT', 'modulePath must be a non-empty string');
   }
   const { execPath = process.execPath, execArgv = process.execArgv, ...rest } = options;
-  return spawnChannel<Out, In>(execPath, [...execArgv, modulePath, ...args], rest);
+  // The child is @ipc (parentChannel): a graceful close says so on the wire, a dead parent does not.
+  return spawnChannel<Out, In>(execPath, [...execArgv, modulePath, ...args], {
+    sendCloseMarker: true,
+    ...rest,
+  });
 }

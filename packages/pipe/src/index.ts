@@ -19,7 +19,13 @@
  *
  * @packageDocumentation
  */
-export { spawnChannel, PIPE_FD_ENV, type ChildChannel, type SpawnChannelOptions } from './spawn-channel.js';
+export {
+  spawnChannel,
+  PIPE_CLOSE_MARKER_ENV,
+  PIPE_FD_ENV,
+  type ChildChannel,
+  type SpawnChannelOptions,
+} from './spawn-channel.js';
 export { forkChannel, type ForkChannelOptions } from './fork-channel.js';
 export { parentChannel, type ParentChannelOptions } from './parent-channel.js';
 export { channelFromStreams } from './channel-from-streams.js';

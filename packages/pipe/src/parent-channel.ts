@@ -2,7 +2,7 @@ import { fstatSync } from 'node:fs';
 import { IpcError, type StreamChannel, type StreamChannelOptions } from '@ipc/core';
 import { channelOnFd } from './socket-channel.js';
 import { checkChannelFd, DEFAULT_CHANNEL_FD } from './stdio-layout.js';
-import { PIPE_FD_ENV } from './spawn-channel.js';
+import { PIPE_CLOSE_MARKER_ENV, PIPE_FD_ENV } from './spawn-channel.js';
 
 /** Options of {@link parentChannel}. */
 export interface ParentChannelOptions<In = unknown> extends StreamChannelOptions<In> {
@@ -17,7 +17,9 @@ export interface ParentChannelOptions<In = unknown> extends StreamChannelOptions
  * The child's end of the channel its parent made with {@link spawnChannel} or {@link forkChannel}
  * (or any parent that passed a socket or pipe as fd 3, such as Python's `subprocess` with
  * `pass_fds`). Closing the channel (or the parent closing its end) ends the pipe; an open channel
- * keeps the child's event loop alive, so close it when done.
+ * keeps the child's event loop alive, so close it when done. Under {@link forkChannel} (which sets
+ * `IPC_PIPE_CLOSE_MARKER=1`) a parent that dies, even between messages, fails the channel with
+ * `ERR_PEER_GONE`; a parent that closes ends it cleanly.
  *
  * @throws IpcError `ERR_NOT_FOUND` when the descriptor is not open, or is open but is not a socket or
  *   a pipe (in a plain `node child.mjs`, fd 3 is libuv's own epoll descriptor) — this process was not
@@ -59,5 +61,8 @@ export function parentChannel<Out = unknown, In = Out>(
         `not a socket or a pipe — this process was not started with a message channel on it`,
     );
   }
-  return channelOnFd<Out, In>(fd, channelOptions);
+  return channelOnFd<Out, In>(fd, {
+    expectCloseMarker: process.env[PIPE_CLOSE_MARKER_ENV] === '1',
+    ...channelOptions,
+  });
 }

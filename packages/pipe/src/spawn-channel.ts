@@ -9,10 +9,18 @@ import {
   type StreamChannelOptions,
 } from '@ipc/core';
 import { watchExit, type ChildExit } from './child-exit.js';
+import { exitVerdict } from './exit-verdict.js';
 import { checkChannelFd, stdioWithChannel, type StdioOption } from './stdio-layout.js';
 
 /** The environment variable that tells the child which descriptor is the channel (read by {@link parentChannel}). */
 export const PIPE_FD_ENV = 'IPC_PIPE_FD';
+
+/**
+ * Set to `1` in the child's environment when the parent ends a graceful close with the close marker
+ * (`sendCloseMarker`, which {@link forkChannel} turns on): {@link parentChannel} then reports an end
+ * without it (the parent died) as `ERR_PEER_GONE`.
+ */
+export const PIPE_CLOSE_MARKER_ENV = 'IPC_PIPE_CLOSE_MARKER';
 
 /**
  * Options of {@link spawnChannel}: Node's `spawn` options (`cwd`, `env`, `signal`, `killSignal`,
@@ -46,6 +54,9 @@ const CHANNEL_KEYS = [
   'validate',
   'highWaterMessages',
   'highWaterBytes',
+  'sendCloseMarker',
+  'expectCloseMarker',
+  'endCheck',
 ];
 
 /** A started child with a message channel to it. */
@@ -53,9 +64,10 @@ export interface ChildChannel<Out, In = Out> {
   /** The child process (Node's `ChildProcess`: `pid`, `kill()`, `stdout`…). */
   readonly child: ChildProcess;
   /**
-   * The channel to the child. A child that exits (or is killed) ends it: `recv` rejects with
-   * `ERR_PEER_GONE` when it died in the middle of a message, ends the iteration (`ERR_CLOSED`) when
-   * it died between messages; `send` then fails with `ERR_PEER_GONE`. A command that cannot be
+   * The channel to the child. A child that closes its end, or exits with code 0, ends it (the
+   * iteration ends, `recv` rejects with `ERR_CLOSED`); a child killed by a signal or exiting with
+   * another code fails it with `ERR_PEER_GONE`, between messages too (told by its exit status);
+   * `send` then fails with `ERR_PEER_GONE`. A command that cannot be
    * started fails it with the start error (`ERR_NOT_FOUND`…). Closing it ends the child's side of
    * the pipe (the child reads end-of-file) — it does not kill the child.
    */
@@ -104,6 +116,7 @@ export function spawnChannel<Out = unknown, In = Out>(
     validate,
     highWaterMessages,
     highWaterBytes,
+    sendCloseMarker,
   } = options;
   const fd = checkChannelFd(fdOption);
   const channelOptions: StreamChannelOptions<In> = {
@@ -113,11 +126,15 @@ export function spawnChannel<Out = unknown, In = Out>(
     validate,
     highWaterMessages,
     highWaterBytes,
+    sendCloseMarker,
   };
   const spawnOptions: Record<string, unknown> & SpawnOptions = { ...options, stdio: undefined };
   for (const key of CHANNEL_KEYS) delete spawnOptions[key];
   spawnOptions.stdio = stdioWithChannel(stdio, fd);
-  spawnOptions.env = { ...(options.env ?? process.env), [PIPE_FD_ENV]: String(fd) };
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), [PIPE_FD_ENV]: String(fd) };
+  delete env[PIPE_CLOSE_MARKER_ENV];
+  if (sendCloseMarker === true) env[PIPE_CLOSE_MARKER_ENV] = '1';
+  spawnOptions.env = env;
 
   checkChannelOptions(channelOptions);
 
@@ -127,8 +144,8 @@ export function spawnChannel<Out = unknown, In = Out>(
     child.kill('SIGKILL');
     throw new IpcError('ERR_INTERNAL', `the child was started without a pipe on fd ${fd}`);
   }
-  const channel = streamChannel<Out, In>(socket, channelOptions);
   const exited = watchExit(child, (err) => socket.destroy(err));
+  const channel = streamChannel<Out, In>(socket, { ...channelOptions, endCheck: exitVerdict(child, exited) });
   return { child, channel, exited };
 }
 

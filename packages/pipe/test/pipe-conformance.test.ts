@@ -6,4 +6,5 @@ import { forkedEcho, relayPair } from './fixtures/pipe-pair.js';
 describeChannelConformance('@ipc/pipe (spawnChannel through a relaying child)', {
   pair: ({ codec }) => relayPair(codec),
   peer: () => forkedEcho(),
+  tellsPeerDeath: true, // by the child's exit status
 });

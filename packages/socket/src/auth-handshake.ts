@@ -45,6 +45,20 @@ export const BUSY_REASON = 'ERR_BUSY: ';
 export const CHALLENGE_TAG = Buffer.from('#CHALLENGE#');
 /** Random bytes in a modern challenge (Python 3.12 `MESSAGE_LENGTH`). */
 const MESSAGE_LENGTH = 40;
+/**
+ * The first bytes of an @ipc side's challenge (the other 32 stay random). Python MACs the challenge
+ * as it comes and never looks inside, so this tells an @ipc peer — and only it — that this side ends
+ * a graceful close with the close marker (see `CLOSE_MARKER_BYTES` in @ipc/core).
+ */
+const IPC_TAG = Buffer.from('@ipc/cm1');
+
+/** The sockets whose peer's challenge carried the @ipc tag: both ends are @ipc (close markers on). */
+const ipcPeers = new WeakSet<Duplex>();
+
+/** Whether the authkey handshake on `socket` showed that the peer is @ipc (see the close marker). */
+export function peerIsIpc(socket: Duplex): boolean {
+  return ipcPeers.has(socket);
+}
 /** A legacy challenge's length, and a legacy response's length: both mean "HMAC-MD5, no prefix". */
 const LEGACY_LENGTHS = new Set([20, 16]);
 const NODE_NAMES: Readonly<Record<AuthDigest, string>> = {
@@ -75,10 +89,10 @@ export async function authenticate(
   try {
     if (role === 'server') {
       const received = await deliverChallenge(reader, key, options);
-      const sent = await answerChallenge(reader, key, options);
+      const sent = await answerChallenge(reader, key, options, socket);
       return { sent, received };
     }
-    const sent = await answerChallenge(reader, key, options);
+    const sent = await answerChallenge(reader, key, options, socket);
     const received = await deliverChallenge(reader, key, options);
     return { sent, received };
   } catch (err) {
@@ -99,7 +113,8 @@ async function deliverChallenge(
   options: AuthOptions,
 ): Promise<AuthDigest> {
   const digest = options.authDigest ?? 'sha256';
-  const message = Buffer.concat([Buffer.from(`{${digest}}`), randomBytes(MESSAGE_LENGTH)]);
+  const random = randomBytes(MESSAGE_LENGTH - IPC_TAG.length);
+  const message = Buffer.concat([Buffer.from(`{${digest}}`), IPC_TAG, random]);
   reader.write(Buffer.concat([CHALLENGE, message]));
   const response = await reader.read();
   let used: AuthDigest;
@@ -129,6 +144,7 @@ async function answerChallenge(
   reader: HandshakeReader,
   key: Uint8Array,
   options: AuthOptions,
+  socket: Duplex,
 ): Promise<AuthDigest> {
   const frame = await reader.read();
   if (frame.subarray(0, FAILURE.length).equals(FAILURE)) {
@@ -141,7 +157,8 @@ async function answerChallenge(
   }
   const message = frame.subarray(CHALLENGE.length);
   if (message.length < 20) throw new IpcError('ERR_AUTH', `challenge too short: ${message.length} bytes`);
-  const [name] = splitDigest(message);
+  const [name, payload] = splitDigest(message);
+  if (name !== 'md5' && payload.subarray(0, IPC_TAG.length).equals(IPC_TAG)) ipcPeers.add(socket);
   if (name === 'md5' && options.allowLegacyMd5 === false) {
     throw new IpcError(
       'ERR_AUTH',

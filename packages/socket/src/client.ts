@@ -2,7 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { IpcError, streamChannel, toIpcError, waitWith, type StreamChannel } from '@ipc/core';
 import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
-import { authenticate } from './auth-handshake.js';
+import { authenticate, peerIsIpc } from './auth-handshake.js';
 import { challengeGuard, type ChallengeWatch } from './challenge-guard.js';
 import { backoffDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './backoff.js';
 import type { CommonOptions } from './options.js';
@@ -179,12 +179,13 @@ async function openLink(
       });
     }
     const challenged: ChallengeWatch = { error: undefined, then: undefined };
-    const link = streamChannel<unknown, unknown>(
-      s,
-      options.authkey === undefined
-        ? { ...options, codec: challengeGuard(options.codec, challenged) }
-        : options,
-    );
+    const ipc = peerIsIpc(s); // close markers: see the README's "crash or close" table
+    const link = streamChannel<unknown, unknown>(s, {
+      ...options,
+      ...(options.authkey === undefined ? { codec: challengeGuard(options.codec, challenged) } : {}),
+      sendCloseMarker: ipc,
+      expectCloseMarker: ipc,
+    });
     s.resume(); // the handshake paused it; unshifted bytes come first
 
     return {

@@ -10,7 +10,7 @@ import {
 } from '@ipc/core';
 import { Inbox } from '@ipc/core/internal';
 import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
-import { authenticate } from './auth-handshake.js';
+import { authenticate, peerIsIpc } from './auth-handshake.js';
 import {
   DEFAULT_HIGH_WATER_BYTES,
   DEFAULT_HIGH_WATER_MESSAGES,
@@ -266,7 +266,12 @@ export class SocketServer<Out = unknown, In = Out>
         return;
       }
     }
-    const link = streamChannel<unknown, unknown>(socket, this.options);
+    const ipc = peerIsIpc(socket); // close markers: see the README's "crash or close" table
+    const link = streamChannel<unknown, unknown>(socket, {
+      ...this.options,
+      sendCloseMarker: ipc,
+      expectCloseMarker: ipc,
+    });
     socket.resume(); // the handshake paused it; unshifted bytes come first
 
     const channel = new SocketChannel<Out, In>(

@@ -26,6 +26,11 @@ export interface FrameDecoder {
 export interface FrameDecoderOptions {
   /** The largest frame accepted, in bytes; a bigger one fails with `ERR_FRAME_TOO_LARGE`. Default 64 MiB. */
   maxFrameBytes?: number;
+  /**
+   * Length-prefixed only: return the close and open markers (see `CLOSE_MARKER`, `OPEN_MARKER`) as
+   * those objects instead of an empty frame or a failure. For @ipc-to-@ipc streams; default false.
+   */
+  closeMarker?: boolean;
 }
 
 /** How messages are delimited on a byte stream. */

@@ -1,5 +1,6 @@
-import { IpcError } from '../errors.js';
+import { IpcError, toIpcError } from '../errors.js';
 import { checkMaxFrameBytes } from './check-max-frame-bytes.js';
+import { CLOSE_MARKER, OPEN_MARKER } from './close-marker.js';
 import type { FrameDecoder, FrameDecoderOptions, Framing } from './framing.js';
 
 /** Payloads longer than this use Python's escape: a 0xFFFFFFFF length, then a u64 length. */
@@ -7,10 +8,24 @@ const ESCAPE_ABOVE = 0x7fffffff;
 const ESCAPE = 0xffffffff;
 /** In direct-read mode, a frame at least this big is read into its own buffer (see `readBuffer`). */
 const DIRECT_MIN = 64 * 1024;
-/** Other reads land in fresh regions of slabs this big ... */
+/**
+ * ... once at least 1/8 of it has arrived: what a header merely claims never reserves memory; memory
+ * held for a frame stays within 8 times the bytes received (plus the slab).
+ */
+const DIRECT_SHARE = 8;
+/**
+ * A frame up to this size gets its own buffer at once, as soon as it is read directly (no more than the
+ * read slab of a busy connection): the bulk path (1 MiB messages) copies nothing twice.
+ */
+const DIRECT_EAGER = 1024 * 1024;
+/** Other reads land in fresh regions of slabs: the first one this big ... */
+const SLAB_FIRST = 64 * 1024;
+/** ... doubling, while reads fill the regions they are given, up to this. */
 const SLAB_BYTES = 1024 * 1024;
-/** ... at least this big (a new slab is started below it). */
+/** A region is at least this big (a new slab is started below it), or a quarter of a smaller slab. */
 const REGION_MIN = 64 * 1024;
+/** What reads land in once the decoder has failed (they are dropped). */
+const SCRATCH_BYTES = 4096;
 
 /** The header of a frame of `length` bytes: 4 bytes, or 12 with the escape for payloads over 2^31-1. */
 export function lengthHeader(length: number): Uint8Array {
@@ -63,6 +78,8 @@ export const lengthPrefixed: Framing = {
  */
 export class LengthPrefixedDecoder implements FrameDecoder {
   private readonly maxFrameBytes: number;
+  /** Whether an escaped header of length 0 is the close marker (see `closeMarker`). */
+  private readonly closeMarker: boolean;
   /** Header bytes collected so far when a header is split across chunks. */
   private readonly header = Buffer.alloc(12);
   private headerFill = 0;
@@ -78,6 +95,10 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   private failure: IpcError | undefined;
   private slab: Buffer | undefined;
   private slabPos = 0;
+  /** The size of the next slab: grows while reads fill the regions they are given. */
+  private slabBytes = SLAB_FIRST;
+  /** The length of the last region handed out, to see whether the read filled it. */
+  private regionBytes = 0;
   private readingDirect = false;
   /** The last frame was read into an offered buffer (see {@link readBuffer}). */
   private afterLent = false;
@@ -86,9 +107,10 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   /** Whether `body` is the offered target. */
   private bodyLent = false;
 
-  /** @param options - `maxFrameBytes` (default 64 MiB) */
+  /** @param options - `maxFrameBytes` (default 64 MiB), `closeMarker` */
   constructor(options: FrameDecoderOptions = {}) {
     this.maxFrameBytes = checkMaxFrameBytes(options.maxFrameBytes);
+    this.closeMarker = options.closeMarker === true;
   }
 
   /** {@inheritDoc FrameDecoder.partial} */
@@ -127,6 +149,10 @@ export class LengthPrefixedDecoder implements FrameDecoder {
         if (need === 4 && readU32(this.header, 0) === ESCAPE) continue;
         length = need === 4 ? readU32(this.header, 0) : this.readEscapedLength();
         this.headerFill = 0;
+        if (need === 12 && this.closeMarker && (length === 0 || this.isOpenMarker())) {
+          frames.push(length === 0 ? CLOSE_MARKER : OPEN_MARKER);
+          continue;
+        }
       }
       this.checkLength(length);
       if (end - pos >= length) {
@@ -144,37 +170,74 @@ export class LengthPrefixedDecoder implements FrameDecoder {
 
   /**
    * Where the next read should land (direct-read mode). A big frame (64 KiB or more) is read into its
-   * own buffer: while at least 64 KiB of it is missing, or to its last byte when that buffer is the one
-   * offered by {@link receiveInto} (memory the caller has touched already; into a fresh allocation,
-   * the kernel's copy would take the page faults). Everything else lands in fresh regions of a slab,
-   * except that after a frame read into an offered buffer only the next header is read, so that the
-   * next body can land in the buffer offered next (by then) from its first byte. Follow each call with
-   * one {@link pushRead}.
+   * own buffer — at once up to 1 MiB, a bigger one once at least 1/8 of it has arrived (before that,
+   * its pieces land in the slab like small reads: a header alone never reserves more than 1 MiB): while at least 64 KiB of it is missing,
+   * or to its last byte when that buffer is the one offered by {@link receiveInto} (memory the caller
+   * has touched already; into a fresh allocation, the kernel's copy would take the page faults).
+   * Everything else lands in fresh regions of a slab (64 KiB at first, growing to 1 MiB while reads
+   * fill what they are given), except that after a frame read into an offered buffer only the next
+   * header is read, so that the next body can land in the buffer offered next (by then) from its first
+   * byte. Follow each call with one {@link pushRead}.
+   *
+   * Never throws (Node calls it inside its read callback): when memory for a buffer cannot be
+   * allocated, the decoder fails with `ERR_FRAME_TOO_LARGE` (see {@link failed}), the read lands in a
+   * scratch buffer, and {@link pushRead} throws.
    */
   readBuffer(): Uint8Array {
-    if (this.failure === undefined && this.bodyLength >= DIRECT_MIN) {
+    if (this.failure !== undefined) return scratch();
+    try {
+      return this.nextReadBuffer();
+    } catch (err) {
+      this.failure = toIpcError(err, 'ERR_FRAME_TOO_LARGE', 'cannot allocate a read buffer');
+      this.readingDirect = false;
+      this.slab = undefined;
+      this.pieces = [];
+      this.body = undefined;
+      return scratch();
+    }
+  }
+
+  /** The decoder's failure, once it has failed: every later call throws it. */
+  get failed(): IpcError | undefined {
+    return this.failure;
+  }
+
+  private nextReadBuffer(): Uint8Array {
+    if (this.bodyLength >= DIRECT_MIN) {
       const missing = this.bodyLength - this.bodyFill;
       if (missing >= DIRECT_MIN || this.bodyLent) {
-        if (this.body === undefined) this.body = this.ownBody();
-        this.readingDirect = true;
-        return this.body.subarray(this.bodyFill);
+        const fits = this.target !== undefined && this.target.byteLength >= this.bodyLength;
+        const due = this.bodyLength <= DIRECT_EAGER || this.bodyFill * DIRECT_SHARE >= this.bodyLength;
+        if (this.body === undefined && (fits || due)) {
+          this.body = this.ownBody();
+        }
+        if (this.body !== undefined) {
+          this.readingDirect = true;
+          return this.body.subarray(this.bodyFill);
+        }
       }
     }
     this.readingDirect = false;
-    if (this.slab === undefined || this.slab.byteLength - this.slabPos < REGION_MIN) {
-      this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+    if (
+      this.slab === undefined ||
+      this.slab.byteLength - this.slabPos < Math.min(REGION_MIN, this.slab.byteLength / 4)
+    ) {
+      this.slab = Buffer.allocUnsafe(this.slabBytes);
       this.slabPos = 0;
     }
+    const slab = this.slab;
     if (this.afterLent && this.bodyLength < 0 && this.headerFill === 0) {
       this.afterLent = false;
-      return this.slab.subarray(this.slabPos, this.slabPos + 4);
+      this.regionBytes = 0;
+      return slab.subarray(this.slabPos, this.slabPos + 4);
     }
-    return this.slab.subarray(this.slabPos);
+    this.regionBytes = slab.byteLength - this.slabPos;
+    return slab.subarray(this.slabPos);
   }
 
   /** The frame's own buffer (the offered one when it fits), holding the pieces received so far. */
   private ownBody(): Buffer {
-    const body = this.takeTarget(this.bodyLength) ?? Buffer.allocUnsafe(this.bodyLength);
+    const body = this.takeTarget(this.bodyLength) ?? allocateFrame(this.bodyLength);
     let at = 0;
     for (const piece of this.pieces) {
       body.set(piece, at);
@@ -189,6 +252,7 @@ export class LengthPrefixedDecoder implements FrameDecoder {
    * returns the frames completed, like {@link push}.
    */
   pushRead(n: number): Uint8Array[] {
+    if (this.failure) throw this.failure;
     if (this.readingDirect) {
       this.readingDirect = false;
       this.bodyFill += n;
@@ -197,6 +261,7 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     const slab = this.slab as Buffer;
     const chunk = slab.subarray(this.slabPos, this.slabPos + n);
     this.slabPos += n;
+    if (n === this.regionBytes && this.slabBytes < SLAB_BYTES) this.slabBytes *= 2;
     return this.push(chunk);
   }
 
@@ -230,11 +295,17 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     this.target = undefined;
     this.afterLent = this.bodyLent;
     this.bodyLent = false;
-    const frame = this.body ?? Buffer.concat(this.pieces, this.bodyLength);
+    const frame = this.body ?? joinPieces(this.pieces, this.bodyLength);
     this.body = undefined;
     this.pieces = [];
     this.bodyLength = -1;
     return frame;
+  }
+
+  /** Whether the escaped header just read is the open marker (a u64 length of 2^64-1). */
+  private isOpenMarker(): boolean {
+    for (let i = 4; i < 12; i++) if (this.header[i] !== 0xff) return false;
+    return true;
   }
 
   private readEscapedLength(): number {
@@ -251,6 +322,41 @@ export class LengthPrefixedDecoder implements FrameDecoder {
       throw this.failure;
     }
   }
+}
+
+/**
+ * A buffer for a frame of `length` bytes; `ERR_FRAME_TOO_LARGE` when the memory cannot be had (a
+ * `RangeError` from V8, as under `ulimit -v`), instead of an exception that would take the process down.
+ */
+function allocateFrame(length: number): Buffer {
+  try {
+    return Buffer.allocUnsafe(length);
+  } catch (err) {
+    throw new IpcError(
+      'ERR_FRAME_TOO_LARGE',
+      `cannot allocate ${length} bytes for a frame: out of memory (lower maxFrameBytes, or allow the process more memory)`,
+      { cause: err },
+    );
+  }
+}
+
+/** The pieces of a frame, joined into one buffer of `length` bytes. */
+function joinPieces(pieces: readonly Uint8Array[], length: number): Buffer {
+  const frame = allocateFrame(length);
+  let at = 0;
+  for (const piece of pieces) {
+    frame.set(piece, at);
+    at += piece.byteLength;
+  }
+  return frame;
+}
+
+let scratchBuffer: Buffer | undefined;
+
+/** A small buffer shared by failed decoders, for reads that are dropped. */
+function scratch(): Buffer {
+  scratchBuffer ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+  return scratchBuffer;
 }
 
 function readU32(bytes: Uint8Array, at: number): number {

@@ -76,7 +76,12 @@ export function feedDecoder(
   if (!(decoder instanceof LengthPrefixedDecoder)) return;
   if (readable.readableLength > 0 && !readable.readableEnded) readable.read(); // emits 'data'
   useDirectReads(readable, {
-    buffer: () => decoder.readBuffer(),
+    buffer: () => {
+      const buffer = decoder.readBuffer();
+      // An allocation that failed there (out of memory) fails the stream now, not at its next read.
+      if (decoder.failed !== undefined) process.nextTick(() => take(() => decoder.pushRead(0)));
+      return buffer;
+    },
     callback: (n) => take(() => decoder.pushRead(n)),
   });
 }

@@ -22,6 +22,17 @@ export interface StreamChannelOptions<In = unknown> {
   highWaterMessages?: number | undefined;
   /** Decoded bytes buffered before reading pauses (default 16 MiB). */
   highWaterBytes?: number | undefined;
+  /**
+   * @ipc-to-@ipc only: `close()` ends the stream with the close marker, so that the receiver can
+   * tell it from a crash (see `CLOSE_MARKER_BYTES`). Never set it towards a peer that is not @ipc
+   * (Python would receive an empty message); the transports set it where both ends are known to be
+   * @ipc. Length-prefixed framing only. Default false.
+   */
+  sendCloseMarker?: boolean | undefined;
+  /** See `StreamReceiverOptions.expectCloseMarker` (length-prefixed framing only). Default false. */
+  expectCloseMarker?: boolean | undefined;
+  /** See `StreamReceiverOptions.endCheck`. */
+  endCheck?: (() => Promise<IpcError | undefined>) | undefined;
 }
 
 /**
@@ -100,7 +111,9 @@ export function streamSender<T = unknown>(
 ): StreamSender<T> {
   if (!isStream(writable, 'write'))
     throw new IpcError('ERR_INVALID_ARGUMENT', 'streamSender needs a Writable');
-  return new StreamSender<T>(writable, resolveCodec<T>(options.codec), resolveFraming(options.framing));
+  const framing = resolveFraming(options.framing);
+  const marker = options.sendCloseMarker === true && framing.name === 'length-prefixed';
+  return new StreamSender<T>(writable, resolveCodec<T>(options.codec), framing, marker);
 }
 
 /** The receiving half alone: a {@link Receiver} on a `Readable`. */
@@ -111,14 +124,17 @@ export function streamReceiver<T = unknown>(
   if (!isStream(readable, 'on'))
     throw new IpcError('ERR_INVALID_ARGUMENT', 'streamReceiver needs a Readable');
   const framing = resolveFraming(options.framing);
+  const marker = options.expectCloseMarker === true && framing.name === 'length-prefixed';
   return new StreamReceiver<T>(
     readable,
     resolveCodec<T>(options.codec),
-    framing.createDecoder({ maxFrameBytes: options.maxFrameBytes }),
+    framing.createDecoder({ maxFrameBytes: options.maxFrameBytes, closeMarker: marker }),
     {
       validate: options.validate === undefined ? undefined : compileValidator(options.validate),
       highWaterMessages: options.highWaterMessages,
       highWaterBytes: options.highWaterBytes,
+      expectCloseMarker: marker,
+      endCheck: options.endCheck,
     },
   );
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { RecvOptions, Receiver } from '../channel.js';
 import type { Codec } from '../codec.js';
 import { IpcError, toIpcError } from '../errors.js';
+import { CLOSE_MARKER, OPEN_MARKER } from '../framing/close-marker.js';
 import type { FrameDecoder } from '../framing/framing.js';
 import { Inbox } from '../internal/inbox.js';
 import { feedDecoder } from './direct-reads.js';
@@ -15,6 +16,18 @@ export interface StreamReceiverOptions<T> {
   highWaterMessages?: number | undefined;
   /** Decoded bytes buffered before reading pauses (default 16 MiB). */
   highWaterBytes?: number | undefined;
+  /**
+   * The peer is @ipc and ends a graceful close with the close marker (its `sendCloseMarker`; the
+   * decoder must be made with `closeMarker: true`): an end of the stream without it, even between
+   * two messages, is a peer that died — `ERR_PEER_GONE` instead of the clean end (`ERR_CLOSED`).
+   */
+  expectCloseMarker?: boolean | undefined;
+  /**
+   * Asked when the stream ends cleanly between two messages (and no close marker was seen): resolves
+   * with the error to fail with (`ERR_PEER_GONE`: the peer died, say by its exit status), or
+   * `undefined` for a clean end. The iteration ends (or fails) once it has answered.
+   */
+  endCheck?: (() => Promise<IpcError | undefined>) | undefined;
 }
 
 /** OS errors that mean "the other side went away" rather than a failure of this side. */
@@ -32,6 +45,10 @@ const PEER_GONE_ERRNOS = new Set(['ECONNRESET', 'EPIPE']);
 export class StreamReceiver<T> implements Receiver<T> {
   private readonly inbox: Inbox<T>;
   private closing: Promise<void> | undefined;
+  private readonly expectCloseMarker: boolean;
+  private readonly endCheck: (() => Promise<IpcError | undefined>) | undefined;
+  private sawCloseMarker = false;
+  private ending = false;
   /**
    * Why {@link StreamReceiver.recvInto} cannot work on this receiver (`ERR_UNSUPPORTED`: not the raw
    * codec, or a validator), or `undefined` when it can.
@@ -59,8 +76,13 @@ export class StreamReceiver<T> implements Receiver<T> {
         if (!this.inbox.done) readable.resume();
       },
     });
+    this.expectCloseMarker = options.expectCloseMarker === true;
+    this.endCheck = options.endCheck;
     const validate = options.validate;
-    const deliver = (frame: Uint8Array): void => this.inbox.pushFrame(frame, codec, validate);
+    const deliver = (frame: Uint8Array): void => {
+      if (frame === CLOSE_MARKER) this.sawCloseMarker = true;
+      else if (frame !== OPEN_MARKER) this.inbox.pushFrame(frame, codec, validate);
+    };
     const take = (read: () => Uint8Array[]): void => {
       if (this.inbox.done) return;
       let frames: Uint8Array[];
@@ -157,13 +179,31 @@ export class StreamReceiver<T> implements Receiver<T> {
   }
 
   private ended(deliver: (frame: Uint8Array) => void): void {
-    if (this.inbox.done) return;
+    if (this.inbox.done || this.ending) return;
+    this.ending = true;
     try {
       for (const frame of this.decoder.end()) deliver(frame);
     } catch (err) {
       this.inbox.fail(toIpcError(err, 'ERR_PEER_GONE'));
       return;
     }
-    this.inbox.end(new IpcError('ERR_CLOSED', 'the peer ended the stream'));
+    const clean = (): void => this.inbox.end(new IpcError('ERR_CLOSED', 'the peer ended the stream'));
+    if (this.sawCloseMarker) {
+      clean();
+    } else if (this.expectCloseMarker) {
+      this.inbox.fail(
+        new IpcError(
+          'ERR_PEER_GONE',
+          'the peer went away without closing the channel (it died or was killed)',
+        ),
+      );
+    } else if (this.endCheck !== undefined) {
+      this.endCheck().then(
+        (error) => (error === undefined ? clean() : this.inbox.fail(error)),
+        (err: unknown) => this.inbox.fail(toIpcError(err, 'ERR_PEER_GONE')),
+      );
+    } else {
+      clean();
+    }
   }
 }

@@ -3,6 +3,7 @@ import { abortError } from '../abort.js';
 import type { SendOptions, Sender } from '../channel.js';
 import type { Codec } from '../codec.js';
 import { IpcError, toIpcError } from '../errors.js';
+import { CLOSE_MARKER_BYTES } from '../framing/close-marker.js';
 import type { Framing } from '../framing/framing.js';
 import { SendGate } from '../internal/send-gate.js';
 
@@ -35,11 +36,14 @@ export class StreamSender<T> implements Sender<T> {
    * @param writable - the byte stream to write to (the sender ends it on close)
    * @param codec - encodes each message
    * @param framing - delimits each message
+   * @param sendCloseMarker - write the close marker (see `CLOSE_MARKER_BYTES`) last on `close()`:
+   *   only to an @ipc receiver that expects it, with the length-prefixed framing
    */
   constructor(
     private readonly writable: Writable,
     private readonly codec: Codec<T>,
     private readonly framing: Framing,
+    private readonly sendCloseMarker = false,
   ) {
     writable.on('drain', () => this.release());
     writable.on('error', (err) => this.fail(toIpcError(err, 'ERR_PEER_GONE', 'write failed')));
@@ -92,6 +96,7 @@ export class StreamSender<T> implements Sender<T> {
     this.flush();
     const w = this.writable;
     if (this.failure || w.destroyed || w.writableFinished) return;
+    if (this.sendCloseMarker && !w.writableEnded) w.write(Buffer.from(CLOSE_MARKER_BYTES));
     await new Promise<void>((resolve) => {
       const done = (): void => {
         w.off('finish', done);
