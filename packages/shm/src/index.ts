@@ -35,3 +35,4 @@ export {
 export { ShmChannel, type ShmChannelOptions } from './ring/shm-channel.js';
 export { mapFile, type MapFileOptions, type MappedFile } from './map-file.js';
 export { cleanupStale } from './cleanup-stale.js';
+export { ShareableList, type ShareableValue } from './shareable-list.js';
