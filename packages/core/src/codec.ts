@@ -6,7 +6,7 @@
  * @typeParam T - the type of the values it carries
  */
 export interface Codec<T = unknown> {
-  /** A short name (`msgpack`, `json`, `raw`, `structured`, or your own). */
+  /** A short name (`msgpack`, `json`, `raw`, `structured`, `pickle`, or your own). */
   readonly name: string;
   /** Encodes one message. The result may be a view into a larger buffer, which it must not reuse. */
   encode(value: T): Uint8Array;

@@ -25,6 +25,8 @@ export { createMsgpackCodec, msgpack, type MsgpackCodecOptions } from './codecs/
 export { json } from './codecs/json.js';
 export { raw } from './codecs/raw.js';
 export { structured } from './codecs/structured.js';
+export { createPickleCodec, pickle, type PickleCodecOptions } from './codecs/pickle.js';
+export { DEFAULT_PICKLE_PROTOCOL, type PickleProtocol } from './codecs/pickle-opcodes.js';
 export { codecs, resolveCodec, type CodecOption } from './codecs/resolve-codec.js';
 export {
   DEFAULT_MAX_FRAME_BYTES,

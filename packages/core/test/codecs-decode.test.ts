@@ -1,8 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { codecs, isIpcError, json, msgpack, raw, resolveCodec, structured, type Codec } from '@ipc/core';
+import {
+  codecs,
+  isIpcError,
+  json,
+  msgpack,
+  pickle,
+  raw,
+  resolveCodec,
+  structured,
+  type Codec,
+} from '@ipc/core';
 
-const all: Codec<unknown>[] = [msgpack, json, structured];
+const all: Codec<unknown>[] = [msgpack, json, structured, pickle];
 
 describe('codecs', () => {
   it.each(all.map((c) => [c.name, c] as const))('%s round-trips a message', (_name, codec) => {
@@ -59,7 +69,7 @@ describe('codecs', () => {
   it('resolves codec names and refuses unknown ones with the list', () => {
     expect(resolveCodec('json')).toBe(json);
     expect(resolveCodec(undefined)).toBe(msgpack);
-    expect(Object.keys(codecs)).toEqual(['msgpack', 'json', 'raw', 'structured']);
-    expect(() => resolveCodec('yaml' as 'json')).toThrow(/msgpack, json, raw, structured/);
+    expect(Object.keys(codecs)).toEqual(['msgpack', 'json', 'raw', 'structured', 'pickle']);
+    expect(() => resolveCodec('yaml' as 'json')).toThrow(/msgpack, json, raw, structured, pickle/);
   });
 });

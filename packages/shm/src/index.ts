@@ -37,3 +37,4 @@ export { ShmChannel, type ShmChannelOptions } from './ring/shm-channel.js';
 export { mapFile, type MapFileOptions, type MappedFile } from './map-file.js';
 export { cleanupStale, type CleanupStaleOptions } from './cleanup-stale.js';
 export type { SegmentLifetime } from './segment-trailer.js';
+export { ShareableList, type ShareableValue } from './shareable-list.js';

@@ -2,11 +2,12 @@ import type { Codec } from '../codec.js';
 import { IpcError } from '../errors.js';
 import { json } from './json.js';
 import { msgpack } from './msgpack.js';
+import { pickle } from './pickle.js';
 import { raw } from './raw.js';
 import { structured } from './structured.js';
 
 /** The built-in codecs by name. */
-export const codecs = { msgpack, json, raw, structured } as const;
+export const codecs = { msgpack, json, raw, structured, pickle } as const;
 
 /** A codec, or the name of a built-in one. */
 export type CodecOption<T = unknown> = Codec<T> | keyof typeof codecs;

@@ -11,3 +11,10 @@ export {
 } from './conformance.js';
 export { childEchoPeer } from './child-echo-peer.js';
 export { tempDir, uniqueName } from './temp-path.js';
+export {
+  PYTHON_ECHO_PEER,
+  pythonEchoPeerArgs,
+  type PythonPeerCodec,
+  type PythonPeerConnection,
+} from './python-echo-peer.js';
+export { describePythonPeerConformance, type PythonPeerFixture } from './python-peer-conformance.js';

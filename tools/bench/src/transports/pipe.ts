@@ -1,21 +1,22 @@
 /**
  * `@ipc/pipe`: the driver starts the peer itself with `spawnChannel` (a socketpair on the child's fd 3),
  * the peer opens its end with `parentChannel`. msgpack for W1/W2, raw bytes for W3 (received with
- * `recvInto` one buffer); the default length-prefixed framing.
+ * `recvInto` one buffer); the default length-prefixed framing. `ipc-pipe-pickle`: the same with the
+ * pickle codec on W1/W2 (what a Python peer's `send`/`recv` speak; the `python-mp-pipe` rival).
  */
 import type { BenchCase, Link } from '../adapter.js';
 import { receivingInto } from '../links/receive-into-link.js';
 
-const codecFor = (payload: 'object' | 'bytes'): 'raw' | 'msgpack' =>
-  payload === 'bytes' ? 'raw' : 'msgpack';
-
-export const cases: BenchCase[] = [
-  {
-    name: 'ipc-pipe',
+function pipeCase(objects: 'msgpack' | 'pickle'): BenchCase {
+  const codecFor = (payload: 'object' | 'bytes'): 'raw' | 'msgpack' | 'pickle' =>
+    payload === 'bytes' ? 'raw' : objects;
+  return {
+    name: objects === 'msgpack' ? 'ipc-pipe' : `ipc-pipe-${objects}`,
     group: 'ipc',
     description: 'spawnChannel / parentChannel: a socketpair on the child’s fd 3, streamChannel framing',
-    workloads: ['W1', 'W2', 'W3'],
-    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len], recvInto' : 'msgpack, [u32 BE len]'),
+    // The pickle case: the codec a Python peer speaks with send/recv, beside msgpack (W1/W2 only).
+    workloads: objects === 'msgpack' ? ['W1', 'W2', 'W3'] : ['W1', 'W2'],
+    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len], recvInto' : `${objects}, [u32 BE len]`),
     async available() {
       try {
         const pipe = await import('@ipc/pipe');
@@ -51,5 +52,7 @@ export const cases: BenchCase[] = [
         return parentChannel({ codec: codecFor(ctx.payload) });
       },
     },
-  },
-];
+  };
+}
+
+export const cases: BenchCase[] = [pipeCase('msgpack'), pipeCase('pickle')];
