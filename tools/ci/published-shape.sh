@@ -2,7 +2,8 @@
 # CI: the published shape of every package, checked on the tarballs `npm pack` makes:
 #   - publint (--strict: warnings fail too): exports, files, package.json fields;
 #   - are-the-types-wrong with the esm-only profile (the packages are ESM-only): every entry point's
-#     types resolve for TypeScript users under node16/nodenext and bundler resolution.
+#     types resolve for TypeScript users under node16/nodenext and bundler resolution (the build
+#     helper export @ipc/core/scripts/native-addon.cjs, for the native packages, has no types).
 # Packs with --ignore-scripts: the "build" step has just built dist (prepack's own run is covered by
 # tools/ci/fresh-project.mjs). Needs the root devDependencies publint and @arethetypeswrong/cli.
 set -euo pipefail
@@ -27,7 +28,7 @@ for tgz in "$out"/*.tgz; do
     echo "publint: $name FAILED"
     failed=1
   fi
-  if ! npx --no-install attw --profile esm-only --format table-flipped --no-emoji "$tgz"; then
+  if ! npx --no-install attw --profile esm-only --format table-flipped --no-emoji --exclude-entrypoints ./scripts/native-addon.cjs -- "$tgz"; then
     echo "attw: $name FAILED"
     failed=1
   fi
