@@ -3,6 +3,7 @@
 // packed tarballs, from another working directory, with a timeout, twice (a rerun must work too).
 //
 //   node tools/ci/readme-examples.mjs [--project <dir>] [--out <dir>] [--only <README path part>]
+//                                     [--node <node binary>]
 //
 // Markers (HTML comments, invisible on GitHub and npm), on the line before a ```js block:
 //   <!-- runnable -->                  the block is a program (written as main.mjs) that must exit 0
@@ -17,13 +18,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TIMEOUT_MS = Number(process.env.README_EXAMPLE_TIMEOUT_MS ?? 60_000);
-const RUNS = 2;
-
 function arg(name) {
   const i = process.argv.indexOf(name);
   return i === -1 ? undefined : process.argv[i + 1];
 }
+
+const TIMEOUT_MS = Number(process.env.README_EXAMPLE_TIMEOUT_MS ?? 60_000);
+const RUNS = 2;
+const node = arg('--node') ?? process.execPath;
 
 /** The marked blocks of one README: `{ programs: [{ line, code }], files: [{ name, code }] }`. */
 export function extractRunnable(markdown) {
@@ -64,7 +66,7 @@ function readmes() {
 
 function runOnce(file, cwd) {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [file], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, [file], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -125,7 +127,7 @@ async function main() {
     rmSync(cwd, { recursive: true, force: true });
     if (out !== undefined && arg('--out') === undefined) rmSync(out, { recursive: true, force: true });
   }
-  console.log(`readme examples: ${ran - failed} passed, ${failed} failed`);
+  console.log(`readme examples on ${node}: ${ran - failed} passed, ${failed} failed`);
   if (ran === 0) throw new Error('no runnable README example found');
   process.exitCode = failed === 0 ? 0 : 1;
 }
