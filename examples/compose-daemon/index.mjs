@@ -10,7 +10,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ipc-daemon-'));
 const address = `unix://${join(dir, 'control.sock')}`;
 
 // The daemon: one worker, answers matched to jobs by id (the worker may answer out of order).
-const worker = forkChannel(new URL('./worker.mjs', import.meta.url).pathname);
+const worker = forkChannel(new URL('./worker.mjs', import.meta.url));
 const waiting = new Map();
 void (async () => {
   for await (const answer of worker.channel) waiting.get(answer.id)?.(answer);

@@ -57,8 +57,28 @@ export interface IpcErrorOptions {
   syscall?: string;
 }
 
-/** Thrown by every @ipc package: one class, a stable {@link IpcErrorCode} in `code`, the OS error as `cause`. */
+/**
+ * The global brand every {@link IpcError} carries (`Symbol.for`, so the same symbol in every copy of
+ * this package): two transports that resolved different copies of `@ipc/core` still recognise each
+ * other's errors.
+ */
+const IPC_ERROR_BRAND: unique symbol = Symbol.for('@ipc/core.IpcError') as never;
+
+/**
+ * Thrown by every @ipc package: one class, a stable {@link IpcErrorCode} in `code`, the OS error as `cause`.
+ * `err instanceof IpcError` and {@link isIpcError} are also true for an `IpcError` from another copy
+ * of `@ipc/core` in the same process (recognised by a global brand).
+ */
 export class IpcError extends Error {
+  /**
+   * True for an error of this class from any copy of `@ipc/core` (the global brand), so that
+   * `instanceof` works across copies too.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== IpcError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return hasBrand(value);
+  }
+
   /** The stable code to branch on. */
   readonly code: IpcErrorCode;
   /** The OS error name, when the failure came from the OS. */
@@ -77,18 +97,24 @@ export class IpcError extends Error {
     this.code = code;
     this.errno = options.errno;
     this.syscall = options.syscall;
+    Object.defineProperty(this, IPC_ERROR_BRAND, { value: true });
   }
 }
 
+function hasBrand(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [IPC_ERROR_BRAND]?: unknown })[IPC_ERROR_BRAND] === true
+  );
+}
+
 /**
- * Tells whether `err` is an {@link IpcError}, optionally with the given code.
- * Works across copies of this package (checks the shape, not only the class).
+ * Tells whether `err` is an {@link IpcError}, optionally with the given code. Works across copies
+ * of this package: it checks the global brand every `IpcError` carries, not the class.
  */
 export function isIpcError(err: unknown, code?: IpcErrorCode): err is IpcError {
-  if (err instanceof IpcError) return code === undefined || err.code === code;
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { name?: unknown; code?: unknown };
-  return e.name === 'IpcError' && typeof e.code === 'string' && (code === undefined || e.code === code);
+  return hasBrand(err) && (code === undefined || (err as IpcError).code === code);
 }
 
 const errnoToCode: Readonly<Record<string, IpcErrorCode>> = {

@@ -31,4 +31,5 @@ export {
   type SqliteSendOptions,
 } from './sqlite-queue.js';
 export type { SqliteConnectionOptions } from './sqlite-database.js';
+export type { SqliteDriverName } from './sqlite-driver.js';
 export { SCHEMA } from './sqlite-schema.js';

@@ -1,6 +1,7 @@
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import {
   IpcError,
+  isIpcError,
   resolveCodec,
   throwIfAborted,
   toIpcError,
@@ -14,12 +15,8 @@ import { Inbox } from '@ipc/core/internal';
 import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
 import { watchFolder, type FolderWatch } from './folder-watch.js';
 import { formatIdentity, isProcessAlive, parseIdentity, selfIdentity } from './process-identity.js';
-import {
-  openQueueDatabase,
-  sqliteError,
-  type SqliteConnectionOptions,
-  type SqliteDatabase,
-} from './sqlite-database.js';
+import { openQueueDatabase, sqliteError, type SqliteConnectionOptions } from './sqlite-database.js';
+import type { SqliteConnection, SqliteDriverName } from './sqlite-driver.js';
 import { END_PRIORITY } from './sqlite-schema.js';
 import { notifyLocal, onLocal } from './sqlite-wake.js';
 
@@ -90,7 +87,7 @@ let consumerCounter = 0;
 export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, AckableReceiver<In> {
   /** This consumer's name, as written in `claimed_by`: `<pid>-<start>-<n>`. */
   readonly consumer: string;
-  private readonly db: SqliteDatabase;
+  private readonly db: SqliteConnection;
   private readonly path: string;
   private readonly codec: Codec<Out>;
   private readonly sendQueue: string;
@@ -183,6 +180,11 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
     return this.path;
   }
 
+  /** The SQLite library this queue uses (see the `driver` option). */
+  get driver(): SqliteDriverName {
+    return this.db.driver;
+  }
+
   /** Enqueues one message (with `priority` and `delay`); resolves once the INSERT is committed. */
   send(message: Out, options: SqliteSendOptions = {}): Promise<void> {
     if (this.closing !== undefined) return Promise.reject(closedError());
@@ -229,7 +231,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
           for (const s of sends) {
             this.stmts.insert.run(this.sendQueue, s.body, s.priority, now + s.delay, s.kind);
           }
-        })();
+        });
         for (const s of sends) s.resolve();
         notifyLocal(this.path);
       } catch (err) {
@@ -242,7 +244,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
       try {
         const changes = this.db.transaction(() =>
           acks.map((a) => this.stmts.ack.run(a.id, this.consumer, a.attempt).changes),
-        )();
+        );
         acks.forEach((a, i) =>
           a.done?.(
             changes[i] === 1
@@ -356,7 +358,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
         this.db.transaction(() => {
           for (const [id, h] of this.held)
             this.stmts.release.run(now, h.delivered ? 0 : 1, id, this.consumer);
-        })();
+        });
       } catch {
         // the visibility timeout gives them back
       }
@@ -419,25 +421,23 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
         this.armNextTimer();
         return;
       }
-      rows = this.db
-        .transaction(() => {
-          const out: Row[] = [];
-          let candidates = this.stmts.select.all(this.recvQueue, now, want) as Row[];
-          while (candidates.length > 0) {
-            for (const row of candidates) {
-              if (row.attempts >= this.maxAttempts) {
-                this.stmts.kill.run(`not acked after ${row.attempts} attempts`, row.id);
-                continue;
-              }
-              this.stmts.claim.run(this.consumer, now + this.visibility, row.id);
-              out.push({ ...row, attempts: row.attempts + 1 });
+      rows = this.db.transaction(() => {
+        const out: Row[] = [];
+        let candidates = this.stmts.select.all(this.recvQueue, now, want) as Row[];
+        while (candidates.length > 0) {
+          for (const row of candidates) {
+            if (row.attempts >= this.maxAttempts) {
+              this.stmts.kill.run(`not acked after ${row.attempts} attempts`, row.id);
+              continue;
             }
-            if (out.length > 0 || candidates.length < want) break;
-            candidates = this.stmts.select.all(this.recvQueue, now, want) as Row[];
+            this.stmts.claim.run(this.consumer, now + this.visibility, row.id);
+            out.push({ ...row, attempts: row.attempts + 1 });
           }
-          return out;
-        })
-        .immediate();
+          if (out.length > 0 || candidates.length < want) break;
+          candidates = this.stmts.select.all(this.recvQueue, now, want) as Row[];
+        }
+        return out;
+      }, 'immediate');
     } catch (err) {
       if (isIpcError(sqliteError(err, ''), 'ERR_TIMEOUT')) {
         this.schedulePump(); // another process holds the lock: try again on the next turn
@@ -562,10 +562,6 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
       },
     };
   }
-}
-
-function isIpcError(err: unknown, code: string): boolean {
-  return err instanceof IpcError && err.code === code;
 }
 
 function bodyBytes(body: unknown): Uint8Array {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import {
   IpcError,
   resolveCodec,
@@ -85,7 +86,8 @@ export interface ChildChannel<Out, In = Out> {
  * for any program: a Node child opens its end with {@link parentChannel}, a Python child with
  * `multiprocessing.connection.Connection(3)` (`send_bytes`/`recv_bytes`, codec `'json'`).
  *
- * @param command - the program to run (looked up in `PATH`, as by `child_process.spawn`)
+ * @param command - the program to run (looked up in `PATH`, as by `child_process.spawn`), or a
+ *   `file:` URL of it (`new URL('./worker.py', import.meta.url)` for a file next to your module)
  * @param args - its arguments
  * @param options - spawn options and channel options
  * @throws IpcError `ERR_INVALID_ARGUMENT` for a bad `fd`, `stdio`, codec or framing
@@ -100,13 +102,11 @@ export interface ChildChannel<Out, In = Out> {
  * ```
  */
 export function spawnChannel<Out = unknown, In = Out>(
-  command: string,
+  command: string | URL,
   args: readonly string[] = [],
   options: SpawnChannelOptions<In> = {},
 ): ChildChannel<Out, In> {
-  if (typeof command !== 'string' || command.length === 0) {
-    throw new IpcError('ERR_INVALID_ARGUMENT', 'command must be a non-empty string');
-  }
+  const file = commandPath(command, 'command');
   const {
     fd: fdOption,
     stdio,
@@ -138,7 +138,7 @@ export function spawnChannel<Out = unknown, In = Out>(
 
   checkChannelOptions(channelOptions);
 
-  const child = spawn(command, [...args], spawnOptions);
+  const child = spawn(file, [...args], spawnOptions);
   const socket = child.stdio[fd] as Socket | null | undefined;
   if (socket === null || socket === undefined) {
     child.kill('SIGKILL');
@@ -147,6 +147,23 @@ export function spawnChannel<Out = unknown, In = Out>(
   const exited = watchExit(child, (err) => socket.destroy(err));
   const channel = streamChannel<Out, In>(socket, { ...channelOptions, endCheck: exitVerdict(child, exited) });
   return { child, channel, exited };
+}
+
+/**
+ * The file system path of a command, module or folder given as a path or a `file:` URL. Throws
+ * `ERR_INVALID_ARGUMENT` for an empty string, another type or another URL scheme.
+ */
+export function commandPath(value: string | URL, name: string): string {
+  if (value instanceof URL) {
+    if (value.protocol !== 'file:') {
+      throw new IpcError('ERR_INVALID_ARGUMENT', `${name} must be a path or a file: URL, got ${value.href}`);
+    }
+    return fileURLToPath(value);
+  }
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new IpcError('ERR_INVALID_ARGUMENT', `${name} must be a non-empty string or a file: URL`);
+  }
+  return value;
 }
 
 /** Resolves the codec, framing and frame limit once, so that a bad one fails before any process starts. */
