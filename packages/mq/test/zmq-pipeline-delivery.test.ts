@@ -75,7 +75,8 @@ async function consume(
   const watchdog = setTimeout(() => void rx.close(), 90_000);
   try {
     for await (const { p, i } of rx) {
-      (seen[p] as Uint16Array)[i]++;
+      const ids = seen[p] as Uint16Array;
+      ids[i] = (ids[i] as number) + 1;
       if (++total % pauseEvery === 0) await new Promise((r) => setTimeout(r, 1));
     }
   } catch (err) {
