@@ -1,5 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { expect, it } from '@jest/globals';
-import { uniqueName } from '@ipc/core/testing';
+import { tempDir, uniqueName } from '@ipc/core/testing';
 import { zmq } from '@ipc/mq';
 
 // The end confirmation of a pipeline (see src/zmq/zmq-end-ack.ts) over the transports other than
@@ -77,3 +80,40 @@ it('a pusher whose puller is gone: close() rejects with ERR_TIMEOUT within linge
     message: expect.stringContaining('up to 3 message'),
   });
 });
+
+it('an ipc:// pusher removes confirmation folders that killed pushers left (old, nobody listening), and no others', async () => {
+  const dir = tempDir('ipc-mq-');
+  const tmp = join(dir.path, 'tmp'); // the producer's temp folder
+  mkdirSync(tmp, { mode: 0o700 });
+  try {
+    const stale = mkdtempSync(join(tmp, 'ipc-mq-ack-'));
+    writeFileSync(join(stale, 'ack.sock'), ''); // a leftover path, no listener
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(stale, old, old);
+    const young = mkdtempSync(join(tmp, 'ipc-mq-ack-')); // another pusher's, about to bind
+    const endpoint = `ipc://${join(dir.path, 'jobs.sock')}`;
+    const rx = await zmq.pull<{ i: number }>(endpoint, { endAfter: 1 });
+    let producer: ChildProcess | undefined;
+    try {
+      // (os.tmpdir() inside Jest ignores a changed process.env: the pusher is a process of its own.)
+      producer = spawn(
+        process.execPath,
+        [join(__dirname, 'fixtures', 'zmq-pipeline-producer.mjs'), endpoint, '0', '10'],
+        { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TMPDIR: tmp } },
+      );
+      const child = producer;
+      const exited = new Promise((resolve) => child.on('close', resolve));
+      let count = 0;
+      for await (const { i } of rx) expect(i).toBe(count++);
+      expect(count).toBe(10);
+      expect(await exited).toBe(0);
+    } finally {
+      if (producer?.exitCode === null) producer.kill('SIGKILL');
+      await rx.close();
+    }
+    expect(existsSync(stale)).toBe(false);
+    expect(readdirSync(tmp)).toEqual([basename(young)]); // and its own folder is gone too
+  } finally {
+    dir.remove();
+  }
+}, 60_000);

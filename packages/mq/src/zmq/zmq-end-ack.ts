@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IpcError } from '@ipc/core';
 import * as zmq from 'zeromq';
-import { bindAll, endpointList } from './zmq-endpoint.js';
+import { bindAll, endpointList, isListening } from './zmq-endpoint.js';
 import { fromZmqError, isZmqTimeout } from './zmq-error.js';
 import { endAckFrames, wireKind, type EndAckRequest } from './zmq-wire.js';
 
@@ -26,6 +26,36 @@ const TOKEN_BYTES = 16;
 const CONFIRM_LINGER_MS = 1000;
 /** The largest message the pusher's confirmation socket accepts (bytes; a confirmation is ~30). */
 const CONFIRM_MAX_BYTES = 256;
+/** The prefix of the private folders of `ipc://` confirmation sockets (in the temp folder). */
+const FOLDER_PREFIX = 'ipc-mq-ack-';
+/** A confirmation folder this old without a live socket in it was left by a killed pusher (ms). */
+const STALE_AFTER_MS = 60_000;
+
+/**
+ * Removes the confirmation folders that killed pushers left in the temp folder: ours (same uid),
+ * older than {@link STALE_AFTER_MS}, and with no process listening on their socket. (A folder is
+ * made just before its socket is bound, so a young one is never taken.)
+ */
+async function removeStaleFolders(root: string): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((name) => name.startsWith(FOLDER_PREFIX));
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const dir = join(root, name);
+    try {
+      const stat = lstatSync(dir);
+      if (!stat.isDirectory() || stat.uid !== uid || Date.now() - stat.mtimeMs < STALE_AFTER_MS) continue;
+      if (await isListening(join(dir, 'ack.sock'))) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove: leave it
+    }
+  }
+}
 
 /** Where a pusher listens for the confirmation. */
 export type EndAckBinding =
@@ -84,7 +114,8 @@ export class ZmqEndAckListener {
     let dir: string | undefined;
     let endpoint: string;
     if (binding.kind === 'ipc') {
-      dir = mkdtempSync(join(tmpdir(), 'ipc-mq-ack-')); // 0700
+      await removeStaleFolders(tmpdir());
+      dir = mkdtempSync(join(tmpdir(), FOLDER_PREFIX)); // 0700
       endpoint = `ipc://${join(dir, 'ack.sock')}`;
     } else if (binding.kind === 'inproc') {
       endpoint = `inproc://ipc-mq-ack-${randomBytes(8).toString('hex')}`;
