@@ -20,7 +20,7 @@ export function endpointList(endpoints: Endpoints): string[] {
 }
 
 /** Whether a Unix socket at `path` has a live listener (connect succeeds). */
-function isListening(path: string): Promise<boolean> {
+export function isListening(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = connect(path);
     probe.once('connect', () => {

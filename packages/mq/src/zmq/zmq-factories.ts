@@ -1,4 +1,5 @@
 import * as zmq from 'zeromq';
+import { endAckBinding, type EndAckBinding } from './zmq-end-ack.js';
 import { endpointList, type Endpoints } from './zmq-endpoint.js';
 import { fromZmqError } from './zmq-error.js';
 import { ZmqLink, type FrameLayout } from './zmq-link.js';
@@ -14,8 +15,18 @@ export interface PipelineOptions<T = unknown> extends ZmqOptions<T> {
   /**
    * PUSH: on `close()`, send an end-of-stream marker after the last message (default `false`: a
    * PUSH/PULL pipeline has no end in ZeroMQ). With several pullers only one of them gets it.
+   *
+   * `close()` then resolves only once the puller confirmed (over a side channel, see `ackEndpoint`)
+   * that it has read the marker and so everything sent before it; without that confirmation within
+   * `linger` it rejects with `ERR_TIMEOUT`, naming how many messages may not have been read.
    */
   endOnClose?: boolean | undefined;
+  /**
+   * PUSH with `endOnClose`: where to listen for the puller's confirmation, e.g. `'tcp://10.0.0.5:*'`.
+   * Default: a private `ipc://` path for `ipc://`, a random `inproc://` name for `inproc://`, a
+   * loopback port for `tcp://` to a loopback host; required for other endpoints.
+   */
+  ackEndpoint?: string | undefined;
   /**
    * PULL: end the iteration (`recv` → `ERR_CLOSED`) after this many end-of-stream markers — one per
    * pusher with `endOnClose` (default 0: never end; markers are dropped).
@@ -67,6 +78,8 @@ interface Spec {
   endAfter?: number | undefined;
   exclusivePeer?: boolean;
   failOnDisconnect?: boolean | undefined;
+  endAck?: EndAckBinding | undefined;
+  confirmEnds?: boolean | undefined;
 }
 
 /**
@@ -100,6 +113,8 @@ async function open<Out, In>(
     endAfter: spec.endAfter ?? 0,
     exclusivePeer: spec.exclusivePeer ?? false,
     failOnDisconnect: spec.failOnDisconnect ?? false,
+    endAck: spec.endAck,
+    confirmEnds: spec.confirmEnds ?? false,
   });
 }
 
@@ -117,10 +132,13 @@ export async function push<T = unknown>(
   endpoints: Endpoints,
   options: PipelineOptions<T> = {},
 ): Promise<ZmqSender<T>> {
+  const endAck =
+    options.endOnClose === true ? endAckBinding(endpointList(endpoints), options.ackEndpoint) : undefined;
   const link = await open<T, never>((o) => new zmq.Push(o), endpoints, 'connect', options, {
     writable: true,
     readable: false,
     endOnClose: options.endOnClose,
+    endAck,
   });
   return new ZmqSender(link);
 }
@@ -134,6 +152,7 @@ export async function pull<T = unknown>(
     writable: false,
     readable: true,
     endAfter: options.endAfter,
+    confirmEnds: true,
   });
   return new ZmqReceiver(link);
 }

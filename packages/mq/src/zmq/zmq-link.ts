@@ -4,10 +4,12 @@ import { asBuffer, Inbox } from '@ipc/core/internal';
 import type * as zmq from 'zeromq';
 import { attach } from './zmq-endpoint.js';
 import { applyHighWaterMarks, SEND_SLICE_MS, ZMQ_DEFAULTS, type ZmqOptions } from './zmq-options.js';
-import { receiveSkippingSpurious } from './zmq-error.js';
+import { ZmqConnectionTally } from './zmq-connection-tally.js';
+import { confirmEnd, ZmqEndAckListener, type EndAckBinding } from './zmq-end-ack.js';
+import { fromZmqError, receiveSkippingSpurious } from './zmq-error.js';
 import { ZmqReceivePump } from './zmq-receive-pump.js';
 import { ZmqSendQueue, type ZmqSendOptions } from './zmq-send-queue.js';
-import { endAckFrames, endFrames, wireKind } from './zmq-wire.js';
+import { endAckFrames, endAckRequest, endFrames, wireKind } from './zmq-wire.js';
 
 /** How a link lays out its frames. */
 export type FrameLayout = 'plain' | 'routed' | 'topic';
@@ -29,6 +31,16 @@ export interface LinkConfig<T> {
   exclusivePeer: boolean;
   /** PAIR: a `disconnect` without an end marker fails the channel with `ERR_PEER_GONE`. */
   failOnDisconnect: boolean;
+  /**
+   * PUSH with `endOnClose`: where to listen for the puller's confirmation of the end marker, which
+   * `close()` waits for (see zmq-end-ack.ts). Unset: the marker asks for no confirmation.
+   */
+  endAck?: EndAckBinding | undefined;
+  /**
+   * PULL: answer the confirmation requests of end markers; with `endAfter`, also fail the stream
+   * with `ERR_PEER_GONE` once every pusher has gone and one left without its end marker.
+   */
+  confirmEnds?: boolean | undefined;
 }
 
 /**
@@ -48,9 +60,12 @@ export class ZmqLink<Out, In> {
   private peerGone = false;
   private onEndAck: (() => void) | undefined;
   private onPeerGone: (() => void) | undefined;
+  /** PULL with `endAfter`: the pushers' connections (see {@link onPusherGone}). */
+  private readonly tally: ZmqConnectionTally | undefined;
 
   private constructor(private readonly config: LinkConfig<unknown>) {
     this.socket = config.socket;
+    if (config.confirmEnds === true && config.endAfter > 0) this.tally = new ZmqConnectionTally();
     this.codec = resolveCodec(config.options.codec as Codec<unknown> | undefined);
     this.validate =
       config.options.validate === undefined ? undefined : compileValidator(config.options.validate);
@@ -77,7 +92,7 @@ export class ZmqLink<Out, In> {
   static async open<Out, In>(config: LinkConfig<any>): Promise<ZmqLink<Out, In>> {
     applyHighWaterMarks(config.socket, config.options);
     const link = new ZmqLink<Out, In>(config);
-    if (config.failOnDisconnect) {
+    if (config.failOnDisconnect || link.tally !== undefined) {
       void link.watchDisconnects(config.socket.events);
     }
     await attach(config.socket, config.endpoints, config.mode);
@@ -177,7 +192,7 @@ export class ZmqLink<Out, In> {
           bytes = payload.length;
           inbox.push(this.decode(payload) as In, bytes);
         } else if (kind === 'end') {
-          this.onEnd();
+          this.onEnd(frames);
         } else if (kind === 'end-ack') {
           this.onEndAck?.();
         } else if (kind === 'error') {
@@ -198,7 +213,12 @@ export class ZmqLink<Out, In> {
     }
   }
 
-  private onEnd(): void {
+  private onEnd(frames: Buffer[]): void {
+    if (this.config.confirmEnds === true) {
+      // Everything the pusher sent before the marker has been read: tell it, so it can hang up.
+      const request = endAckRequest(frames);
+      if (request !== undefined) confirmEnd(request, this.config.endpoints);
+    }
     if (this.config.endAfter <= 0) return;
     this.endsSeen++;
     if (this.endsSeen < this.config.endAfter) return;
@@ -228,7 +248,10 @@ export class ZmqLink<Out, In> {
       } catch {
         return; // the observer closed with its socket
       }
-      if (event.type === 'disconnect') this.onDisconnect();
+      const disconnect = this.tally === undefined ? event.type === 'disconnect' : this.tally.count(event);
+      if (!disconnect) continue;
+      if (this.tally !== undefined) this.onPusherGone();
+      else this.onDisconnect();
     }
   }
 
@@ -250,11 +273,81 @@ export class ZmqLink<Out, In> {
     setTimeout(settle, 5);
   }
 
+  /**
+   * PULL with `endAfter`: a pusher's connection went. Once every pusher has gone and fewer end
+   * markers came than pushers left (one crashed, or closed without its marker arriving — see
+   * zmq-end-ack.ts), the stream can never end: after what was received has been read, it fails with
+   * `ERR_PEER_GONE` instead of waiting for good.
+   */
+  private onPusherGone(): void {
+    const tally = this.tally as ZmqConnectionTally;
+    const check = (): void => {
+      if (this.closing !== undefined || this.endsSeen >= this.config.endAfter) return;
+      if (tally.live > 0 || tally.gone <= this.endsSeen) return; // a later disconnect checks again
+      if (this.socket.readable) {
+        setTimeout(check, 5); // messages still in ZeroMQ's queue: read them first
+        return;
+      }
+      const missing = tally.gone - this.endsSeen;
+      this.inbox?.fail(
+        new IpcError(
+          'ERR_PEER_GONE',
+          `${missing} pusher(s) disconnected without an end-of-stream marker ` +
+            `(${this.endsSeen} of ${this.config.endAfter} received); their last messages may be lost`,
+        ),
+      );
+    };
+    setTimeout(check, 5);
+  }
+
+  /**
+   * PUSH with `endOnClose` (not PAIR): sends the end marker with a confirmation request and waits
+   * (within `linger`) for the puller to confirm it has read everything; only then may the connection
+   * close (see zmq-end-ack.ts). Returns the error `close()` rejects with when it cannot confirm.
+   */
+  private async endPipeline(
+    binding: EndAckBinding,
+    linger: number,
+    deadline: number,
+  ): Promise<IpcError | undefined> {
+    const queue = this.queue as ZmqSendQueue;
+    const left = (): number => (linger < 0 ? -1 : Math.max(0, deadline - Date.now()));
+    const unconfirmed = queue.accepted;
+    let listener: ZmqEndAckListener;
+    try {
+      listener = await ZmqEndAckListener.open(binding);
+    } catch (err) {
+      return fromZmqError(err, 'close: cannot listen for the end confirmation');
+    }
+    try {
+      const sent = await queue.send(endFrames(listener.request), linger < 0 ? {} : { timeout: left() }).then(
+        () => true,
+        () => false,
+      );
+      if (sent && (await listener.wait(left()))) return undefined;
+    } catch (err) {
+      return fromZmqError(err, 'close: waiting for the end confirmation');
+    } finally {
+      listener.close();
+    }
+    return new IpcError(
+      'ERR_TIMEOUT',
+      `close: the puller did not confirm the end of the stream within linger (${linger} ms); ` +
+        `up to ${unconfirmed} message(s) sent may not have been read`,
+    );
+  }
+
   private async shutdown(): Promise<void> {
     const linger = this.config.options.linger ?? ZMQ_DEFAULTS.linger;
+    const deadline = Date.now() + linger;
+    let failure: IpcError | undefined;
     if (this.queue !== undefined) {
       await this.queue.drained(linger);
-      if (this.config.endOnClose && !this.peerGone) {
+      if (this.config.endOnClose && this.config.endAck !== undefined && this.queue.accepted > 0) {
+        // (Nothing sent: nothing to confirm. The marker alone cannot be dropped, a connection's
+        // engine only stops reading when its own queue is full.)
+        failure = await this.endPipeline(this.config.endAck, linger, deadline);
+      } else if (this.config.endOnClose && !this.peerGone) {
         const acked = this.config.exclusivePeer
           ? new Promise<void>((resolve) => (this.onEndAck = resolve))
           : undefined;
@@ -278,7 +371,7 @@ export class ZmqLink<Out, In> {
     this.pump?.stop();
     this.inbox?.close();
     this.socket.close();
-    if (this.config.failOnDisconnect) {
+    if (this.config.failOnDisconnect || this.tally !== undefined) {
       try {
         this.socket.events.close();
       } catch {
@@ -286,6 +379,7 @@ export class ZmqLink<Out, In> {
       }
     }
     if (this.config.mode === 'bind') this.removeSocketFiles();
+    if (failure !== undefined) throw failure;
   }
 
   /**

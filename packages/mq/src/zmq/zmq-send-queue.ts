@@ -48,6 +48,7 @@ export class ZmqSendQueue {
   private idleWaiters: (() => void)[] = [];
   /** The frames of the fast-path send in progress (kept to go on with it after an `EAGAIN` slice). */
   private current: Buffer | Buffer[] | undefined;
+  private acceptedCount = 0;
 
   /** @param socket - the socket, with `sendTimeout` = {@link SEND_SLICE_MS} */
   constructor(private readonly socket: zmq.Writable & zmq.Socket) {}
@@ -55,6 +56,11 @@ export class ZmqSendQueue {
   /** How many sends are queued or in progress. */
   get pending(): number {
     return this.jobs.length + (this.busy ? 1 : 0);
+  }
+
+  /** How many sends ZeroMQ has accepted so far (resolved sends). */
+  get accepted(): number {
+    return this.acceptedCount;
   }
 
   /** Queues `frames`; resolves once ZeroMQ accepted them. */
@@ -142,6 +148,7 @@ export class ZmqSendQueue {
   }
 
   private readonly sentNow = (): void => {
+    this.acceptedCount++;
     this.current = undefined;
     this.next();
   };
@@ -182,6 +189,7 @@ export class ZmqSendQueue {
   }
 
   private done(job: Job, err?: unknown): void {
+    if (err === undefined) this.acceptedCount++;
     this.settle(job, err);
     this.next();
   }

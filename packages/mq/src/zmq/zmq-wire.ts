@@ -13,11 +13,34 @@ export const END_ACK = Buffer.from('ipc:end-ack');
 /** A failed request: the second frame is `ERROR`, the third the error text (UTF-8). */
 export const ERROR = Buffer.from('ipc:error');
 
-/** The frames of an end-of-stream marker. */
-export const endFrames = (): Buffer[] => [CONTROL, END];
+/**
+ * Where a pusher waits for the confirmation of its end marker: the endpoint the puller connects to,
+ * and the token it sends back (see zmq-end-ack.ts).
+ */
+export interface EndAckRequest {
+  /** A ZeroMQ endpoint the pusher has bound a PULL socket to. */
+  endpoint: string;
+  /** Random bytes that the confirmation must carry (a stranger cannot fake one). */
+  token: Buffer;
+}
 
-/** The frames of an end acknowledgement. */
-export const endAckFrames = (): Buffer[] => [CONTROL, END_ACK];
+/**
+ * The frames of an end-of-stream marker: `[empty, END]`, or with a confirmation request
+ * `[empty, END, endpoint, token]`.
+ */
+export const endFrames = (ack?: EndAckRequest): Buffer[] =>
+  ack === undefined ? [CONTROL, END] : [CONTROL, END, Buffer.from(ack.endpoint), ack.token];
+
+/** The frames of an end acknowledgement: `[empty, END_ACK]`, or `[empty, END_ACK, token]` over a side channel. */
+export const endAckFrames = (token?: Buffer): Buffer[] =>
+  token === undefined ? [CONTROL, END_ACK] : [CONTROL, END_ACK, token];
+
+/** The confirmation request an end marker carries, if any (frames classified as `end`). */
+export function endAckRequest(frames: readonly Buffer[]): EndAckRequest | undefined {
+  const [, , endpoint, token] = frames;
+  if (frames.length !== 4 || endpoint === undefined || token === undefined) return undefined;
+  return { endpoint: endpoint.toString(), token };
+}
 
 /** What a received multipart message is. */
 export type WireKind = 'data' | 'end' | 'end-ack' | 'error' | 'unknown';
