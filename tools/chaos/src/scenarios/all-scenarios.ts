@@ -1,5 +1,7 @@
 import type { Scenario } from '../suite/scenario.js';
+import { codecFuzz } from './codec-fuzz.js';
 import { peerDeath } from './peer-death.js';
+import { socketHostile } from './socket-hostile.js';
 
 /** Every scenario, in the order of a pass. */
-export const allScenarios: readonly Scenario[] = [peerDeath];
+export const allScenarios: readonly Scenario[] = [peerDeath, codecFuzz, socketHostile];
