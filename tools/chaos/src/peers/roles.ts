@@ -1,10 +1,15 @@
 import { fuzzRole } from './fuzz-role.js';
 import { senderRole } from './sender-role.js';
 import { socketServerRole } from './socket-server-role.js';
+import { churnMutexRole, holdMutexRole } from './lock-roles.js';
+import { queueConsumerRole } from './queue-consumer-role.js';
 
 /** Every role a child process can play, by name. */
 export const roles: Readonly<Record<string, (args: never) => Promise<void>>> = {
   sender: senderRole,
   fuzz: fuzzRole,
   'socket-server': socketServerRole,
+  'hold-mutex': holdMutexRole,
+  'churn-mutex': churnMutexRole,
+  'queue-consumer': queueConsumerRole,
 };

@@ -2,6 +2,8 @@ import type { Scenario } from '../suite/scenario.js';
 import { codecFuzz } from './codec-fuzz.js';
 import { peerDeath } from './peer-death.js';
 import { socketHostile } from './socket-hostile.js';
+import { lockOwnerKill } from './lock-owner-kill.js';
+import { queueUserKill } from './queue-user-kill.js';
 
 /** Every scenario, in the order of a pass. */
-export const allScenarios: readonly Scenario[] = [peerDeath, codecFuzz, socketHostile];
+export const allScenarios: readonly Scenario[] = [peerDeath, codecFuzz, socketHostile, lockOwnerKill, queueUserKill];

@@ -39,7 +39,8 @@ export class ChildSet {
   track(child: ChildProcess): Peer {
     this.peers.add(child);
     const running = (): boolean => child.exitCode === null && child.signalCode === null;
-    const exited = running() ? once(child, 'exit').then(() => undefined) : Promise.resolve();
+    // 'close' comes after 'exit' once stdout is drained too: every line the child wrote has been seen.
+    const exited = child.stdout === null || running() ? once(child, 'close').then(() => undefined) : Promise.resolve();
     void exited.then(() => this.peers.delete(child));
     const lines: string[] = [];
     const waiters = new Set<() => void>();
