@@ -4,6 +4,7 @@ import { peerDeath } from './peer-death.js';
 import { socketHostile } from './socket-hostile.js';
 import { lockOwnerKill } from './lock-owner-kill.js';
 import { queueUserKill } from './queue-user-kill.js';
+import { rabbitmqRestart } from './rabbitmq-restart.js';
 
 /** Every scenario, in the order of a pass. */
-export const allScenarios: readonly Scenario[] = [peerDeath, codecFuzz, socketHostile, lockOwnerKill, queueUserKill];
+export const allScenarios: readonly Scenario[] = [peerDeath, codecFuzz, socketHostile, lockOwnerKill, queueUserKill, rabbitmqRestart];
