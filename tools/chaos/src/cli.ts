@@ -3,7 +3,7 @@
  * table, and exits 1 when any row failed (2 on a bad command line).
  */
 import { parseCliOptions } from './cli-options.js';
-import { allScenarios } from './scenarios/all-scenarios.js';
+import { allScenarios, finalCheck } from './scenarios/all-scenarios.js';
 import { reportTable } from './suite/report-table.js';
 import { runSuite } from './suite/run-suite.js';
 
@@ -15,7 +15,7 @@ try {
   process.exit(2);
 }
 if (options.list) {
-  for (const s of allScenarios) process.stdout.write(`${s.name}: ${s.description}\n`);
+  for (const s of [...allScenarios, finalCheck]) process.stdout.write(`${s.name}: ${s.description}\n`);
   process.exit(0);
 }
 const only = options.only;
@@ -24,7 +24,7 @@ if (unknown.length > 0) {
   process.stderr.write(`unknown scenario(s): ${unknown.join(', ')} (see --list)\n`);
   process.exit(2);
 }
-const chosen = allScenarios.filter((s) => only === undefined || only.includes(s.name));
+const chosen = [...allScenarios.filter((s) => only === undefined || only.includes(s.name)), finalCheck];
 const started = Date.now();
 const result = await runSuite(chosen, {
   quick: options.quick,

@@ -5,6 +5,10 @@ import { socketHostile } from './socket-hostile.js';
 import { lockOwnerKill } from './lock-owner-kill.js';
 import { queueUserKill } from './queue-user-kill.js';
 import { rabbitmqRestart } from './rabbitmq-restart.js';
+import { hygiene } from './hygiene.js';
 
-/** Every scenario, in the order of a pass. */
+/** The check that runs after the chosen scenarios, always. */
+export const finalCheck: Scenario = hygiene;
+
+/** Every scenario but the final hygiene check, in the order of a pass. */
 export const allScenarios: readonly Scenario[] = [peerDeath, codecFuzz, socketHostile, lockOwnerKill, queueUserKill, rabbitmqRestart];

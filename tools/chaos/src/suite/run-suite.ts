@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { within } from './bounded.js';
@@ -33,8 +33,11 @@ export const CHAOS_PREFIX = 'ipc-chaos-';
  * children are killed and the run goes on. Rows that ran no trial fail; skipped rows do not.
  */
 export async function runSuite(scenarios: readonly Scenario[], options: RunSuiteOptions): Promise<SuiteResult> {
-  const root = mkdtempSync(join(options.tempRoot ?? tmpdir(), CHAOS_PREFIX));
+  const tempRoot = options.tempRoot ?? tmpdir();
+  const otherRuns = readdirSync(tempRoot).filter((n) => n.startsWith(CHAOS_PREFIX));
+  const root = mkdtempSync(join(tempRoot, CHAOS_PREFIX));
   const rows: Tally[] = [];
+  const earlier: ChildSet[] = [];
   try {
     for (const scenario of scenarios) {
       options.onStart?.(scenario);
@@ -53,7 +56,16 @@ export async function runSuite(scenarios: readonly Scenario[], options: RunSuite
       };
       const bound = scenario.timeoutMs(options);
       const outcome = await within(
-        scenario.run({ quick: options.quick, dir, children, signal: controller.signal, row }),
+        scenario.run({
+          quick: options.quick,
+          dir,
+          root,
+          otherRuns,
+          liveChildren: () => earlier.reduce((n, set) => n + set.running, 0),
+          children,
+          signal: controller.signal,
+          row,
+        }),
         bound,
       );
       controller.abort();
@@ -63,6 +75,7 @@ export async function runSuite(scenarios: readonly Scenario[], options: RunSuite
         row(scenario.name).fail(`the scenario threw: ${String(outcome.error).split('\n')[0]}`);
       }
       await children.killAll();
+      earlier.push(children);
       if (own.size === 0) row(scenario.name);
     }
   } finally {

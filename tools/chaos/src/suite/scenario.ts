@@ -15,6 +15,12 @@ export interface ScenarioContext extends PassOptions {
   readonly children: ChildSet;
   /** Fires when the scenario ran out of time: stop starting trials and return. */
   readonly signal: AbortSignal;
+  /** The run's own folder (every scenario's `dir` is inside it). */
+  readonly root: string;
+  /** Names in the temp folder that were already there when the run began (other runs': not ours to judge). */
+  readonly otherRuns: readonly string[];
+  /** How many child processes of earlier scenarios still run (all are killed after each scenario). */
+  liveChildren(): number;
   /** Makes (or returns) the row of `name` in the report table. */
   row(name: string): Tally;
 }
