@@ -30,12 +30,21 @@ export interface DeathTransport {
   /** What the README says about it. */
   readonly note?: string;
   /** Opens the receiving end in `dir` and starts the sender with `role args`. */
-  open(dir: string, children: ChildSet, args: Record<string, unknown>): Promise<{ end: ReceiveEnd; peer: Peer }>;
+  open(
+    dir: string,
+    children: ChildSet,
+    args: Record<string, unknown>,
+  ): Promise<{ end: ReceiveEnd; peer: Peer }>;
 }
 
 const gone: readonly IpcErrorCode[] = ['ERR_PEER_GONE'];
 
-function startSender(children: ChildSet, transport: string, info: unknown, args: Record<string, unknown>): Peer {
+function startSender(
+  children: ChildSet,
+  transport: string,
+  info: unknown,
+  args: Record<string, unknown>,
+): Peer {
   return children.spawnPeer('sender', { ...args, transport, info });
 }
 
@@ -49,7 +58,8 @@ function socketTransport(kind: 'unix' | 'tcp'): DeathTransport {
       const server = await listen(kind === 'unix' ? `unix://${join(dir, 's.sock')}` : 'tcp://127.0.0.1:0');
       const accepted = server.accept({ timeout: 30_000 });
       const a = server.address;
-      const address = a.kind === 'unix' ? `unix://${a.path}` : `tcp://127.0.0.1:${(a as { port: number }).port}`;
+      const address =
+        a.kind === 'unix' ? `unix://${a.path}` : `tcp://127.0.0.1:${(a as { port: number }).port}`;
       const peer = startSender(children, `socket`, { address }, args);
       const channel = await accepted.catch(async (err: unknown) => {
         await server.close();
@@ -84,7 +94,10 @@ export const deathTransports: readonly DeathTransport[] = [
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       exited.catch(() => undefined);
-      return { peer: children.track(child), end: { recv: () => channel.recv(), close: () => channel.close() } };
+      return {
+        peer: children.track(child),
+        end: { recv: () => channel.recv(), close: () => channel.close() },
+      };
     },
   },
   {
@@ -117,7 +130,9 @@ export const deathTransports: readonly DeathTransport[] = [
     async open(_dir, children, args) {
       const { ShmChannel } = await import('@ipc/shm');
       const { CHAOS_PREFIX } = await import('../suite/run-suite.js');
-      const channel = ShmChannel.create(`${CHAOS_PREFIX}ring-${process.pid}-${Date.now()}`, { capacity: 4 << 20 });
+      const channel = ShmChannel.create(`${CHAOS_PREFIX}ring-${process.pid}-${Date.now()}`, {
+        capacity: 4 << 20,
+      });
       const peer = startSender(children, 'shm', { name: channel.segment.name }, args);
       return { peer, end: { recv: () => channel.recv(), close: () => channel.close() } };
     },

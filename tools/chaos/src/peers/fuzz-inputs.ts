@@ -31,7 +31,16 @@ export function mutate(rand: () => number, bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(out);
 }
 
-const names = ['valueOf', 'constructor', '__proto__', 'toString', 'prototype', 'Error', 'hasOwnProperty', 'then'];
+const names = [
+  'valueOf',
+  'constructor',
+  '__proto__',
+  'toString',
+  'prototype',
+  'Error',
+  'hasOwnProperty',
+  'then',
+];
 
 /** msgpack: an extension of a random type (often 0x65, msgpackr's error extension) over a named array. */
 export function hostileMsgpackExt(rand: () => number): Uint8Array {
@@ -44,7 +53,11 @@ export function hostileMsgpackExt(rand: () => number): Uint8Array {
 /** The inputs every codec must refuse or decode to plain data, whatever the fuzz draws. */
 export const knownHostile: readonly Uint8Array[] = [
   Buffer.from([0xc1]), // "never used" in msgpack
-  Buffer.concat([Buffer.from([0xc7, 11, 0x65, 0x92, 0xa7]), Buffer.from('valueOf'), Buffer.from([0xa1, 0x78])]),
+  Buffer.concat([
+    Buffer.from([0xc7, 11, 0x65, 0x92, 0xa7]),
+    Buffer.from('valueOf'),
+    Buffer.from([0xa1, 0x78]),
+  ]),
   Buffer.from([0xd4, 0x65, 0x00]),
   Buffer.from('{"__proto__":{"polluted":1}}'),
   Buffer.from([0xff, 0x0f, 0x6f, 0x22, 0x01, 0x61, 0x5f, 0x00, 0x7b, 0x01]),

@@ -36,7 +36,8 @@ function report(row: FuzzRow): void {
 
 function fail(row: FuzzRow, why: string, input: Uint8Array): void {
   row.wrong++;
-  if (row.notes.length < 5) row.notes.push(`${why} for ${Buffer.from(input.subarray(0, 24)).toString('hex')}`);
+  if (row.notes.length < 5)
+    row.notes.push(`${why} for ${Buffer.from(input.subarray(0, 24)).toString('hex')}`);
 }
 
 function fuzzCodec(name: keyof typeof codecs, args: FuzzArgs): FuzzRow {
@@ -59,7 +60,8 @@ function fuzzCodec(name: keyof typeof codecs, args: FuzzArgs): FuzzRow {
     else {
       const kind = rand();
       if (kind < 0.4) input = randomBytes(rand, Math.floor(rand() * 48));
-      else if (kind < 0.85) input = mutate(rand, encoded[Math.floor(rand() * encoded.length)] ?? new Uint8Array(0));
+      else if (kind < 0.85)
+        input = mutate(rand, encoded[Math.floor(rand() * encoded.length)] ?? new Uint8Array(0));
       else input = hostileMsgpackExt(rand);
     }
     row.tried++;
@@ -88,7 +90,10 @@ type Feed = (decoder: FrameDecoder, chunk: Uint8Array) => Uint8Array[];
 
 /** Feeds a chunk the way a net.Socket's `onread` does when the decoder offers its own buffers. */
 const feedAsSocket: Feed = (decoder, chunk) => {
-  const d = decoder as FrameDecoder & { readBuffer?: () => Uint8Array; pushRead?: (n: number) => Uint8Array[] };
+  const d = decoder as FrameDecoder & {
+    readBuffer?: () => Uint8Array;
+    pushRead?: (n: number) => Uint8Array[];
+  };
   if (d.readBuffer === undefined || d.pushRead === undefined) return decoder.push(chunk);
   const frames: Uint8Array[] = [];
   let at = 0;
@@ -106,14 +111,22 @@ const feedAsSocket: Feed = (decoder, chunk) => {
 const feedAsStream: Feed = (decoder, chunk) => decoder.push(chunk);
 
 function fuzzDecoder(name: string, make: () => FrameDecoder, feed: Feed, args: FuzzArgs): FuzzRow {
-  const row: FuzzRow = { name: `fuzz decoder ${name}`, tried: 0, survived: 0, wrong: 0, notes: [], facts: [] };
+  const row: FuzzRow = {
+    name: `fuzz decoder ${name}`,
+    tried: 0,
+    survived: 0,
+    wrong: 0,
+    notes: [],
+    facts: [],
+  };
   const rand = random(args.seed + 1);
   const max = 1 << 16;
   const start = memory();
   for (let n = 0; n < args.count; n++) {
     const decoder = make();
     const stream = randomBytes(rand, Math.floor(rand() * 96));
-    if (rand() < 0.3 && stream.length >= 4) Buffer.from(stream.buffer).writeUInt32BE(Math.floor(rand() * 64), 0);
+    if (rand() < 0.3 && stream.length >= 4)
+      Buffer.from(stream.buffer).writeUInt32BE(Math.floor(rand() * 64), 0);
     row.tried++;
     let bad: string | undefined;
     try {
@@ -121,7 +134,8 @@ function fuzzDecoder(name: string, make: () => FrameDecoder, feed: Feed, args: F
       while (at < stream.length && bad === undefined) {
         const cut = at + 1 + Math.floor(rand() * 16);
         for (const frame of feed(decoder, stream.subarray(at, cut))) {
-          if (!(frame instanceof Uint8Array) || frame.byteLength > max) bad = 'returned a frame over the limit';
+          if (!(frame instanceof Uint8Array) || frame.byteLength > max)
+            bad = 'returned a frame over the limit';
         }
         at = cut;
       }
@@ -169,12 +183,16 @@ function partialHeaders(feedName: string, feed: Feed, args: FuzzArgs): FuzzRow {
     }
   }
   const growth = (memory() - start) / MiB;
-  row.facts.push(`${held.length} headers of 64 MiB frames + 16 B each: heap+buffers ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB`);
+  row.facts.push(
+    `${held.length} headers of 64 MiB frames + 16 B each: heap+buffers ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB`,
+  );
   const bound = 1 + held.length * 2;
   if (growth > bound) {
     row.survived = 0;
     row.wrong = row.tried;
-    row.notes.push(`memory grew with what headers claim, not with the bytes received (bound ${bound.toFixed(0)} MiB)`);
+    row.notes.push(
+      `memory grew with what headers claim, not with the bytes received (bound ${bound.toFixed(0)} MiB)`,
+    );
   }
   held.length = 0;
   return row;
@@ -184,9 +202,21 @@ function partialHeaders(feedName: string, feed: Feed, args: FuzzArgs): FuzzRow {
 export async function fuzzRole(args: FuzzArgs): Promise<void> {
   if ((globalThis as { gc?: unknown }).gc === undefined) process.stdout.write('note no --expose-gc\n');
   for (const name of ['msgpack', 'json', 'structured', 'raw'] as const) report(fuzzCodec(name, args));
-  report(fuzzDecoder('length-prefixed', () => new LengthPrefixedDecoder({ maxFrameBytes: 1 << 16 }), feedAsStream, args));
   report(
-    fuzzDecoder('length-prefixed (socket reads)', () => new LengthPrefixedDecoder({ maxFrameBytes: 1 << 16 }), feedAsSocket, args),
+    fuzzDecoder(
+      'length-prefixed',
+      () => new LengthPrefixedDecoder({ maxFrameBytes: 1 << 16 }),
+      feedAsStream,
+      args,
+    ),
+  );
+  report(
+    fuzzDecoder(
+      'length-prefixed (socket reads)',
+      () => new LengthPrefixedDecoder({ maxFrameBytes: 1 << 16 }),
+      feedAsSocket,
+      args,
+    ),
   );
   report(fuzzDecoder('lines', () => new LineDecoder({ maxFrameBytes: 1 << 16 }), feedAsStream, args));
   report(partialHeaders('push', feedAsStream, args));

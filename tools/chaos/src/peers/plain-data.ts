@@ -69,7 +69,7 @@ export function notPlain(
         ? [...value]
         : Reflect.ownKeys(value).map((k) => {
             const d = Object.getOwnPropertyDescriptor(value, k);
-            return d?.get !== undefined || d?.set !== undefined ? () => undefined : d?.value;
+            return d?.get !== undefined || d?.set !== undefined ? () => undefined : (d?.value as unknown);
           });
   for (const child of children) {
     const why = notPlain(child, seen, extra, depth + 1);

@@ -1,4 +1,5 @@
 import { fuzzRole } from './fuzz-role.js';
+import { hangRole } from './hang-role.js';
 import { senderRole } from './sender-role.js';
 import { socketServerRole } from './socket-server-role.js';
 import { churnMutexRole, holdMutexRole } from './lock-roles.js';
@@ -8,6 +9,7 @@ import { queueConsumerRole } from './queue-consumer-role.js';
 export const roles: Readonly<Record<string, (args: never) => Promise<void>>> = {
   sender: senderRole,
   fuzz: fuzzRole,
+  hang: hangRole,
   'socket-server': socketServerRole,
   'hold-mutex': holdMutexRole,
   'churn-mutex': churnMutexRole,

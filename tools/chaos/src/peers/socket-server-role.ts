@@ -26,7 +26,9 @@ export async function socketServerRole(args: SocketServerArgs): Promise<void> {
   );
   const tell = (): void => {
     const m = process.memoryUsage();
-    process.stdout.write(`mem ${JSON.stringify({ heap: m.heapUsed, buffers: m.arrayBuffers, rss: m.rss })}\n`);
+    process.stdout.write(
+      `mem ${JSON.stringify({ heap: m.heapUsed, buffers: m.arrayBuffers, rss: m.rss })}\n`,
+    );
   };
   tell();
   setInterval(tell, 250);

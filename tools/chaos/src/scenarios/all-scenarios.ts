@@ -6,9 +6,18 @@ import { lockOwnerKill } from './lock-owner-kill.js';
 import { queueUserKill } from './queue-user-kill.js';
 import { rabbitmqRestart } from './rabbitmq-restart.js';
 import { hygiene } from './hygiene.js';
+import { selfTestHang } from './self-test.js';
 
 /** The check that runs after the chosen scenarios, always. */
 export const finalCheck: Scenario = hygiene;
 
 /** Every scenario but the final hygiene check, in the order of a pass. */
-export const allScenarios: readonly Scenario[] = [peerDeath, codecFuzz, socketHostile, lockOwnerKill, queueUserKill, rabbitmqRestart];
+export const allScenarios: readonly Scenario[] = [
+  peerDeath,
+  codecFuzz,
+  socketHostile,
+  lockOwnerKill,
+  queueUserKill,
+  rabbitmqRestart,
+  ...(process.env['IPC_CHAOS_SELF_TEST'] === '1' ? [selfTestHang] : []),
+];

@@ -9,12 +9,18 @@ export const codecFuzz: Scenario = {
     'decodes random, mutated and known-hostile bytes with every codec (msgpack, json, structured, raw) and frame decoder (length-prefixed, also fed as socket reads, and lines): only IpcError, only plain data, no memory growth; 4-byte headers claiming 64 MiB frames must not reserve them',
   timeoutMs: ({ quick }) => (quick ? 120_000 : 900_000),
   async run(ctx) {
-    const args = { count: ctx.quick ? 20_000 : 500_000, partialHeaders: ctx.quick ? 20 : 60, seed: Date.now() % 1e9 };
+    const args = {
+      count: ctx.quick ? 20_000 : 500_000,
+      partialHeaders: ctx.quick ? 20 : 60,
+      seed: Date.now() % 1e9,
+    };
     const peer = ctx.children.spawnPeer('fuzz', args, ['--expose-gc', '--max-old-space-size=1024']);
-    const done = await peer.line((l) => l === 'done', this.timeoutMs(ctx) - 5000).then(
-      () => true,
-      (err: unknown) => String(err),
-    );
+    const done = await peer
+      .line((l) => l === 'done', this.timeoutMs(ctx) - 5000)
+      .then(
+        () => true,
+        (err: unknown) => String(err),
+      );
     await sleep(50);
     for (const line of peer.lines) {
       if (line === 'note no --expose-gc') ctx.row('codec-fuzz').note('no gc: memory figures are rough');

@@ -33,7 +33,9 @@ export async function judgeEnd(
       return row.loss(lastSent + 1 - i, `${lastSent + 1 - i} message(s) sent before the kill never arrived`);
     }
     if (got.kind === 'hung') {
-      return silentOk ? row.ok() : row.hang(`no error within ${DEATH_BOUND_MS / 1000} s of the peer's SIGKILL`);
+      return silentOk
+        ? row.ok()
+        : row.hang(`no error within ${DEATH_BOUND_MS / 1000} s of the peer's SIGKILL`);
     }
     const code = errorCode(got.error);
     if (transport.deathCodes.includes(code as never)) return row.ok();

@@ -24,7 +24,9 @@ function leftovers(dir: string): string[] {
 }
 
 function list(what: string[], max = 6): string {
-  return what.length <= max ? what.join(', ') : `${what.slice(0, max).join(', ')} and ${what.length - max} more`;
+  return what.length <= max
+    ? what.join(', ')
+    : `${what.slice(0, max).join(', ')} and ${what.length - max} more`;
 }
 
 /** (f) Hygiene: what the other scenarios left behind, looked at after they closed everything. */

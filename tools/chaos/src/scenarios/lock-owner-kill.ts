@@ -26,7 +26,9 @@ async function recovers(mutex: Mutex, row: Tally, mustBeDead: boolean): Promise<
 
 async function trial(ctx: ScenarioContext, churn: boolean): Promise<void> {
   const { SharedMemory } = await import('@ipc/shm');
-  const row = ctx.row(churn ? 'lock-owner-kill shm Mutex, killed at random' : 'lock-owner-kill shm Mutex, killed holding it');
+  const row = ctx.row(
+    churn ? 'lock-owner-kill shm Mutex, killed at random' : 'lock-owner-kill shm Mutex, killed holding it',
+  );
   using shm = SharedMemory.create(`${CHAOS_PREFIX}mutex-${process.pid}-${row.tried}`, 64);
   const mutex = new Mutex(new Int32Array(shm.buffer, 0, Mutex.WORDS), { strategy: shm.waitStrategy() });
   const peer = ctx.children.spawnPeer(churn ? 'churn-mutex' : 'hold-mutex', { name: shm.name });

@@ -7,7 +7,11 @@ import { DEATH_BOUND_MS, judgeEnd } from './end-after-kill.js';
 /** Messages sent before a between-frames kill. */
 const BETWEEN_COUNT = 20;
 
-async function trial(ctx: ScenarioContext, transport: DeathTransport, mode: 'between' | 'mid'): Promise<void> {
+async function trial(
+  ctx: ScenarioContext,
+  transport: DeathTransport,
+  mode: 'between' | 'mid',
+): Promise<void> {
   const row = ctx.row(`peer-death ${transport.name} ${mode === 'mid' ? 'mid-frame' : 'between-frames'}`);
   if (transport.note !== undefined && row.tried === 0) row.fact(transport.note);
   const opened = await within(

@@ -20,7 +20,12 @@ function portOpen(port: number): Promise<boolean> {
   return portFree(port).then((free) => !free);
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, ms: number): Promise<{ ok: boolean; out: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ms: number,
+): Promise<{ ok: boolean; out: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { env, timeout: ms }, (err, stdout, stderr) =>
       resolve({ ok: err === null, out: `${stdout}${stderr}`.trim().split('\n').slice(-3).join(' / ') }),
@@ -52,7 +57,8 @@ export class PrivateRabbit {
     if (spawnSync('sh', ['-c', 'command -v rabbitmq-server && command -v rabbitmqctl']).status !== 0) {
       return 'rabbitmq-server is not installed';
     }
-    if (process.getuid?.() !== 0) return 'starting a private RabbitMQ node needs root (the Debian scripts su to rabbitmq)';
+    if (process.getuid?.() !== 0)
+      return 'starting a private RabbitMQ node needs root (the Debian scripts su to rabbitmq)';
     return undefined;
   }
 

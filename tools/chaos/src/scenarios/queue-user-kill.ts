@@ -12,7 +12,9 @@ import type { Scenario, ScenarioContext } from '../suite/scenario.js';
 async function trial(ctx: ScenarioContext, count: number): Promise<void> {
   const { createQueue } = await import('@ipc/queue');
   const row = ctx.row('queue-user-kill consumer killed mid-take (ack)');
-  const queue = createQueue<{ i: number }>(`${CHAOS_PREFIX}uq-${process.pid}-${row.tried}`, { capacityBytes: 1 << 20 });
+  const queue = createQueue<{ i: number }>(`${CHAOS_PREFIX}uq-${process.pid}-${row.tried}`, {
+    capacityBytes: 1 << 20,
+  });
   const log = join(ctx.dir, `consumer-${row.tried}.log`);
   const peer = ctx.children.spawnPeer('queue-consumer', { name: queue.name, log });
   try {
@@ -46,8 +48,12 @@ async function trial(ctx: ScenarioContext, count: number): Promise<void> {
       if (here > 1 || (here === 1 && acked.has(i))) duplicated++;
     }
     // A message whose ack was under way at the kill may or may not have been removed: either is right.
-    if (lost > 0) row.fact(`trial ${row.tried + 1}: the killed consumer acked ${acked.size}, ${acking.size - acked.size} in ack; ${got.size} got here, of ${count}`);
-    if (lost > 0) return row.loss(lost, `${lost} message(s) neither acked by the killed consumer nor redelivered`);
+    if (lost > 0)
+      row.fact(
+        `trial ${row.tried + 1}: the killed consumer acked ${acked.size}, ${acking.size - acked.size} in ack; ${got.size} got here, of ${count}`,
+      );
+    if (lost > 0)
+      return row.loss(lost, `${lost} message(s) neither acked by the killed consumer nor redelivered`);
     if (duplicated > 0) return row.fail(`${duplicated} message(s) delivered again after their ack`);
     row.ok();
   } finally {

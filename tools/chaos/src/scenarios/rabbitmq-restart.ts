@@ -64,8 +64,11 @@ export const rabbitmqRestart: Scenario = {
       await conn.close();
       const missing = [...confirmed].filter((i) => !got.has(i)).length;
       const twice = [...got.values()].filter((n) => n > 1).length;
-      row.fact(`${confirmed.size} of ${sent} sends confirmed (${sentDuringRestart} sent during the restart), ${got.size} distinct received, ${twice} twice`);
-      if (refused.size > 0) row.fact(`refused sends: ${[...refused].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+      row.fact(
+        `${confirmed.size} of ${sent} sends confirmed (${sentDuringRestart} sent during the restart), ${got.size} distinct received, ${twice} twice`,
+      );
+      if (refused.size > 0)
+        row.fact(`refused sends: ${[...refused].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
       if (missing > 0) row.loss(missing, `${missing} confirmed message(s) missing after the restart`);
       else if (confirmed.size === 0) row.fail('no send was confirmed');
       else row.ok();

@@ -6,7 +6,9 @@ import { within } from '../suite/bounded.js';
 export async function rawConnect(address: string): Promise<Socket> {
   const url = new URL(address);
   const socket =
-    url.protocol === 'unix:' ? connect(decodeURIComponent(url.pathname)) : connect(Number(url.port), url.hostname);
+    url.protocol === 'unix:'
+      ? connect(decodeURIComponent(url.pathname))
+      : connect(Number(url.port), url.hostname);
   socket.on('error', () => undefined);
   const ok = await within(once(socket, 'connect'), 10_000);
   if (ok.kind !== 'value') {

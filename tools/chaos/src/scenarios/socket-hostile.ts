@@ -77,7 +77,8 @@ async function underAttack(
     if (!alive) row.fail(`the server process died (${server.child.exitCode ?? server.child.signalCode})`);
     else if (!outcome.ok) row.fail(outcome.why ?? 'the attack went wrong');
     else if (over !== undefined) row.fail(over);
-    else if (good.failures.length > 0 || good.served === 0) row.fail('the well-behaved client was not served');
+    else if (good.failures.length > 0 || good.served === 0)
+      row.fail('the well-behaved client was not served');
     else row.ok();
   } finally {
     await server.kill();
@@ -117,9 +118,15 @@ export const socketHostile: Scenario = {
           }
           await sleep(1000);
           socket.destroy();
-          return { ok: true, fact: `${written} requests written (the server stopped reading: ${written < floodCount})` };
+          return {
+            ok: true,
+            fact: `${written} requests written (the server stopped reading: ${written < floodCount})`,
+          };
         },
-        (g) => (g.heap + g.buffers > 100 ? `server memory grew by ${(g.heap + g.buffers).toFixed(0)} MiB (bound 100)` : undefined),
+        (g) =>
+          g.heap + g.buffers > 100
+            ? `server memory grew by ${(g.heap + g.buffers).toFixed(0)} MiB (bound 100)`
+            : undefined,
       );
     }
     // 2. Partial headers claiming 64 MiB frames.
@@ -150,58 +157,81 @@ export const socketHostile: Scenario = {
     }
     // 3. Garbage bytes.
     const garbage = ctx.quick ? 30 : 200;
-    await underAttack(ctx, 'unix', ctx.row(`socket-hostile ${garbage} garbage connections (unix)`), async (address) => {
-      const sockets: Socket[] = [];
-      for (let i = 0; i < garbage; i++) {
-        const s = await rawConnect(address);
-        const bytes = randomBytes(64 + Math.floor(Math.random() * 4096));
-        if (i % 2 === 0) bytes.writeUInt32BE(Math.floor(Math.random() * 64), 0); // a small frame of junk
-        s.write(bytes);
-        sockets.push(s);
-      }
-      await sleep(1000);
-      const closed = sockets.filter((s) => s.readableEnded || s.destroyed).length;
-      await destroyAll(sockets);
-      return { ok: true, fact: `${closed} of ${garbage} garbage connections closed by the server` };
-    });
+    await underAttack(
+      ctx,
+      'unix',
+      ctx.row(`socket-hostile ${garbage} garbage connections (unix)`),
+      async (address) => {
+        const sockets: Socket[] = [];
+        for (let i = 0; i < garbage; i++) {
+          const s = await rawConnect(address);
+          const bytes = randomBytes(64 + Math.floor(Math.random() * 4096));
+          if (i % 2 === 0) bytes.writeUInt32BE(Math.floor(Math.random() * 64), 0); // a small frame of junk
+          s.write(bytes);
+          sockets.push(s);
+        }
+        await sleep(1000);
+        const closed = sockets.filter((s) => s.readableEnded || s.destroyed).length;
+        await destroyAll(sockets);
+        return { ok: true, fact: `${closed} of ${garbage} garbage connections closed by the server` };
+      },
+    );
     // 4. Many silent connections.
     const silent = ctx.quick ? 100 : 500;
-    await underAttack(ctx, 'unix', ctx.row(`socket-hostile ${silent} silent connections (unix)`), async (address) => {
-      const sockets: Socket[] = [];
-      for (let i = 0; i < silent; i++) sockets.push(await rawConnect(address));
-      const { connect } = await import('@ipc/socket');
-      const late = await within(
-        connect(address, { timeout: 5000 }).then(async (c) => {
-          const r = await c.request({ late: 1 }, { timeout: 5000 });
-          await c.close();
-          return r;
-        }),
-        10_000,
-      );
-      await destroyAll(sockets);
-      if (late.kind === 'value') return { ok: true };
-      return { ok: false, why: `a new client was not served beside ${silent} silent connections (${late.kind})` };
-    });
+    await underAttack(
+      ctx,
+      'unix',
+      ctx.row(`socket-hostile ${silent} silent connections (unix)`),
+      async (address) => {
+        const sockets: Socket[] = [];
+        for (let i = 0; i < silent; i++) sockets.push(await rawConnect(address));
+        const { connect } = await import('@ipc/socket');
+        const late = await within(
+          connect(address, { timeout: 5000 }).then(async (c) => {
+            const r = await c.request({ late: 1 }, { timeout: 5000 });
+            await c.close();
+            return r;
+          }),
+          10_000,
+        );
+        await destroyAll(sockets);
+        if (late.kind === 'value') return { ok: true };
+        return {
+          ok: false,
+          why: `a new client was not served beside ${silent} silent connections (${late.kind})`,
+        };
+      },
+    );
     // 5. A request flood that reads its replies (several clients, many requests in flight).
     const flood = ctx.quick ? 5000 : 50_000;
-    await underAttack(ctx, 'unix', ctx.row(`socket-hostile request flood, 4 clients × ${flood} (unix)`), async (address) => {
-      const { connect } = await import('@ipc/socket');
-      const clients = await Promise.all([0, 1, 2, 3].map(() => connect(address, { timeout: 10_000 })));
-      let wrong = 0;
-      const all = clients.map(async (c, k) => {
-        for (let start = 0; start < flood; start += 500) {
-          const batch = [];
-          for (let i = start; i < Math.min(flood, start + 500); i++) batch.push(c.request({ k, i }, { timeout: 30_000 }));
-          const replies = (await Promise.all(batch)) as { k: number; i: number }[];
-          replies.forEach((r, j) => {
-            if (r.k !== k || r.i !== start + j) wrong++;
-          });
-        }
-      });
-      const done = await within(Promise.all(all), ctx.quick ? 60_000 : 300_000);
-      await Promise.all(clients.map((c) => c.close()));
-      if (done.kind !== 'value') return { ok: false, why: `the flood did not complete (${done.kind === 'hung' ? 'hung' : String(done.error)})` };
-      return wrong === 0 ? { ok: true } : { ok: false, why: `${wrong} wrong replies` };
-    });
+    await underAttack(
+      ctx,
+      'unix',
+      ctx.row(`socket-hostile request flood, 4 clients × ${flood} (unix)`),
+      async (address) => {
+        const { connect } = await import('@ipc/socket');
+        const clients = await Promise.all([0, 1, 2, 3].map(() => connect(address, { timeout: 10_000 })));
+        let wrong = 0;
+        const all = clients.map(async (c, k) => {
+          for (let start = 0; start < flood; start += 500) {
+            const batch = [];
+            for (let i = start; i < Math.min(flood, start + 500); i++)
+              batch.push(c.request({ k, i }, { timeout: 30_000 }));
+            const replies = (await Promise.all(batch)) as { k: number; i: number }[];
+            replies.forEach((r, j) => {
+              if (r.k !== k || r.i !== start + j) wrong++;
+            });
+          }
+        });
+        const done = await within(Promise.all(all), ctx.quick ? 60_000 : 300_000);
+        await Promise.all(clients.map((c) => c.close()));
+        if (done.kind !== 'value')
+          return {
+            ok: false,
+            why: `the flood did not complete (${done.kind === 'hung' ? 'hung' : String(done.error)})`,
+          };
+        return wrong === 0 ? { ok: true } : { ok: false, why: `${wrong} wrong replies` };
+      },
+    );
   },
 };

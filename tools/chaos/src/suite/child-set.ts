@@ -25,7 +25,7 @@ export interface Peer {
  * suite calls {@link ChildSet.killAll} after it whatever happened.
  */
 export class ChildSet {
-  private readonly peers = new Set<ChildProcess>();
+  private readonly peers = new Map<ChildProcess, Promise<void>>();
 
   /** Starts `node peer-main.js <role> <json args>`. */
   spawnPeer(role: string, args: Record<string, unknown> = {}, nodeFlags: string[] = []): Peer {
@@ -37,11 +37,10 @@ export class ChildSet {
 
   /** Tracks a child started elsewhere (such as `spawnChannel`'s), so that it is killed at the end. */
   track(child: ChildProcess): Peer {
-    this.peers.add(child);
     const running = (): boolean => child.exitCode === null && child.signalCode === null;
     // 'close' comes after 'exit' once stdout is drained too: every line the child wrote has been seen.
-    const exited = child.stdout === null || running() ? once(child, 'close').then(() => undefined) : Promise.resolve();
-    void exited.then(() => this.peers.delete(child));
+    const exited = once(child, 'close').then(() => void this.peers.delete(child));
+    this.peers.set(child, exited);
     const lines: string[] = [];
     const waiters = new Set<() => void>();
     let rest = '';
@@ -69,7 +68,9 @@ export class ChildSet {
         void exited.then(() => {
           check();
           waiters.delete(check);
-          reject(new Error(`peer exited (${child.exitCode ?? child.signalCode}) ${stderr.trim().slice(0, 300)}`));
+          reject(
+            new Error(`peer exited (${child.exitCode ?? child.signalCode}) ${stderr.trim().slice(0, 300)}`),
+          );
         });
       });
       return within(found, ms).then((r) => {
@@ -97,12 +98,9 @@ export class ChildSet {
 
   /** SIGKILLs every child still running and waits (at most 10 s) for them to exit. */
   async killAll(): Promise<void> {
-    const all = [...this.peers].map(async (child) => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = once(child, 'exit');
-        child.kill('SIGKILL');
-        await gone;
-      }
+    const all = [...this.peers].map(async ([child, exited]) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     });
     await within(Promise.all(all), 10_000);
   }

@@ -13,7 +13,9 @@ export function reportTable(rows: readonly Tally[]): string {
     r.skipped !== undefined ? 'skipped' : r.passed ? 'ok' : 'FAIL',
     r.notes.replaceAll('|', '/'),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (i === 7 ? 0 : (b[i] ?? '').length))));
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...body.map((b) => (i === 7 ? 0 : (b[i] ?? '').length))),
+  );
   const line = (cells: string[]): string =>
     `| ${cells.map((c, i) => (i === 7 ? c : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
   return [line(head), line(widths.map((w, i) => '-'.repeat(i === 7 ? 5 : w))), ...body.map(line)].join('\n');

@@ -32,7 +32,10 @@ export const CHAOS_PREFIX = 'ipc-chaos-';
  * and time bound: a scenario past its bound is reported as hung (a row `<name>` with `hung` 1), its
  * children are killed and the run goes on. Rows that ran no trial fail; skipped rows do not.
  */
-export async function runSuite(scenarios: readonly Scenario[], options: RunSuiteOptions): Promise<SuiteResult> {
+export async function runSuite(
+  scenarios: readonly Scenario[],
+  options: RunSuiteOptions,
+): Promise<SuiteResult> {
   const tempRoot = options.tempRoot ?? tmpdir();
   const otherRuns = readdirSync(tempRoot).filter((n) => n.startsWith(CHAOS_PREFIX));
   const root = mkdtempSync(join(tempRoot, CHAOS_PREFIX));
