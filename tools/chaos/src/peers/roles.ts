@@ -1,5 +1,7 @@
 import { fuzzRole } from './fuzz-role.js';
 import { hangRole } from './hang-role.js';
+import { listenLoopRole } from './listen-loop-role.js';
+import { zmqProducerRole } from './zmq-producer-role.js';
 import { senderRole } from './sender-role.js';
 import { socketServerRole } from './socket-server-role.js';
 import { churnMutexRole, holdMutexRole } from './lock-roles.js';
@@ -10,6 +12,8 @@ export const roles: Readonly<Record<string, (args: never) => Promise<void>>> = {
   sender: senderRole,
   fuzz: fuzzRole,
   hang: hangRole,
+  'listen-loop': listenLoopRole,
+  'zmq-producer': zmqProducerRole,
   'socket-server': socketServerRole,
   'hold-mutex': holdMutexRole,
   'churn-mutex': churnMutexRole,

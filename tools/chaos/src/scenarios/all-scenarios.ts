@@ -6,6 +6,8 @@ import { lockOwnerKill } from './lock-owner-kill.js';
 import { queueUserKill } from './queue-user-kill.js';
 import { rabbitmqRestart } from './rabbitmq-restart.js';
 import { hygiene } from './hygiene.js';
+import { socketLifecycle } from './socket-lifecycle.js';
+import { zmqPipeline } from './zmq-pipeline.js';
 import { selfTestHang } from './self-test.js';
 
 /** The check that runs after the chosen scenarios, always. */
@@ -16,8 +18,10 @@ export const allScenarios: readonly Scenario[] = [
   peerDeath,
   codecFuzz,
   socketHostile,
+  socketLifecycle,
   lockOwnerKill,
   queueUserKill,
+  zmqPipeline,
   rabbitmqRestart,
   ...(process.env['IPC_CHAOS_SELF_TEST'] === '1' ? [selfTestHang] : []),
 ];

@@ -81,7 +81,7 @@ async function underAttack(
       row.fail('the well-behaved client was not served');
     else row.ok();
   } finally {
-    await server.kill();
+    await server.stop(); // SIGTERM: the server closes and removes its socket file
   }
 }
 

@@ -16,6 +16,8 @@ export interface Peer {
   line(match: (line: string) => boolean, ms?: number): Promise<string>;
   /** SIGKILLs the child and resolves once it has exited. */
   kill(): Promise<void>;
+  /** SIGTERMs the child (a graceful stop), and SIGKILLs it when it still runs after `ms`. */
+  stop(ms?: number): Promise<void>;
   /** Resolves when the child has exited (at once when it already has). */
   readonly exited: Promise<void>;
 }
@@ -86,6 +88,11 @@ export class ChildSet {
       exited,
       kill: async () => {
         if (running()) child.kill('SIGKILL');
+        await exited;
+      },
+      stop: async (ms = 5000) => {
+        if (running()) child.kill('SIGTERM');
+        if ((await within(exited, ms)).kind === 'hung') child.kill('SIGKILL');
         await exited;
       },
     };
