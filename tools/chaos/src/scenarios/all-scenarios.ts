@@ -8,6 +8,7 @@ import { rabbitmqRestart } from './rabbitmq-restart.js';
 import { hygiene } from './hygiene.js';
 import { socketLifecycle } from './socket-lifecycle.js';
 import { zmqPipeline } from './zmq-pipeline.js';
+import { spoolConsumers } from './spool-consumers.js';
 import { selfTestHang } from './self-test.js';
 
 /** The check that runs after the chosen scenarios, always. */
@@ -22,6 +23,7 @@ export const allScenarios: readonly Scenario[] = [
   lockOwnerKill,
   queueUserKill,
   zmqPipeline,
+  spoolConsumers,
   rabbitmqRestart,
   ...(process.env['IPC_CHAOS_SELF_TEST'] === '1' ? [selfTestHang] : []),
 ];

@@ -18,7 +18,7 @@ async function trial(ctx: ScenarioContext, count: number, run: number): Promise<
       next[m.p] = m.i + 1;
     }
   })();
-  const done = await within(drain, ctx.quick ? 60_000 : 120_000);
+  const done = await within(drain, ctx.quick ? 30_000 : 60_000);
   await pull.close();
   for (const p of producers) await p.kill();
   if (done.kind === 'hung') {
