@@ -47,6 +47,8 @@ export function hostileMsgpackExt(rand: () => number): Uint8Array {
   const name = Buffer.from(names[Math.floor(rand() * names.length)] ?? 'valueOf');
   const inner = Buffer.concat([Buffer.from([0x92, 0xa0 | name.length]), name, Buffer.from([0xa1, 0x78])]);
   const type = rand() < 0.5 ? 0x65 : Math.floor(rand() * 256);
+  // msgpackr reads the value after a 1-byte 0x65 extension as [name, message]; other types carry it inside.
+  if (rand() < 0.5) return Buffer.concat([Buffer.from([0xd4, type, 0x00]), inner]);
   return Buffer.concat([Buffer.from([0xc7, inner.length, type]), inner]);
 }
 
@@ -59,6 +61,7 @@ export const knownHostile: readonly Uint8Array[] = [
     Buffer.from([0xa1, 0x78]),
   ]),
   Buffer.from([0xd4, 0x65, 0x00]),
+  Buffer.from('d4650092a776616c75654f66a178', 'hex'), // error extension named valueOf: msgpackr's error table
   Buffer.from('{"__proto__":{"polluted":1}}'),
   Buffer.from([0xff, 0x0f, 0x6f, 0x22, 0x01, 0x61, 0x5f, 0x00, 0x7b, 0x01]),
 ];
