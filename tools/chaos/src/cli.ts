@@ -29,6 +29,7 @@ const started = Date.now();
 const result = await runSuite(chosen, {
   quick: options.quick,
   onStart: (s) => process.stderr.write(`chaos: ${s.name} (${Math.round((Date.now() - started) / 1000)} s)\n`),
+  onDone: (_s, rows) => process.stderr.write(`${reportTable(rows)}\n`),
 });
 process.stdout.write(`\n${reportTable(result.rows)}\n\n`);
 const failed = result.rows.filter((r) => !r.passed).length;

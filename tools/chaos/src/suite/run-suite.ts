@@ -12,6 +12,8 @@ export interface RunSuiteOptions extends PassOptions {
   tempRoot?: string | undefined;
   /** Called with each scenario's name as it starts (progress output). */
   onStart?: ((scenario: Scenario) => void) | undefined;
+  /** Called with each scenario's rows once it is over (so that a long pass shows results as it goes). */
+  onDone?: ((scenario: Scenario, rows: readonly Tally[]) => void) | undefined;
 }
 
 /** The outcome of a run: every row, and whether all passed. */
@@ -80,6 +82,7 @@ export async function runSuite(
       await children.killAll();
       earlier.push(children);
       if (own.size === 0) row(scenario.name);
+      options.onDone?.(scenario, [...own.values()]);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
