@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { IpcErrorCode } from '@ipc/core';
 import type { ChildSet, Peer } from '../suite/child-set.js';
@@ -48,19 +49,28 @@ function startSender(
   return children.spawnPeer('sender', { ...args, transport, info });
 }
 
+/**
+ * A socket pair with an authkey: the handshake is where two @ipc ends learn that they both are, and so
+ * that a close without the close marker is a crash (without an authkey a socket cannot tell: see the
+ * core README's "Telling a crash from a close").
+ */
 function socketTransport(kind: 'unix' | 'tcp'): DeathTransport {
   return {
     name: `socket-${kind}`,
     bigBytes: 2 << 20,
     deathCodes: gone,
+    note: 'with an authkey (how two @ipc ends know each other)',
     async open(dir, children, args) {
       const { listen } = await import('@ipc/socket');
-      const server = await listen(kind === 'unix' ? `unix://${join(dir, 's.sock')}` : 'tcp://127.0.0.1:0');
+      const authkey = randomBytes(16).toString('hex');
+      const server = await listen(kind === 'unix' ? `unix://${join(dir, 's.sock')}` : 'tcp://127.0.0.1:0', {
+        authkey,
+      });
       const accepted = server.accept({ timeout: 30_000 });
       const a = server.address;
       const address =
         a.kind === 'unix' ? `unix://${a.path}` : `tcp://127.0.0.1:${(a as { port: number }).port}`;
-      const peer = startSender(children, `socket`, { address }, args);
+      const peer = startSender(children, `socket`, { address, authkey }, args);
       const channel = await accepted.catch(async (err: unknown) => {
         await server.close();
         throw err;
@@ -222,7 +232,7 @@ export async function openSendEnd(transport: string, info: Record<string, unknow
     }
     case 'socket': {
       const { connect } = await import('@ipc/socket');
-      return connect(info['address'] as string, { timeout: 30_000 });
+      return connect(info['address'] as string, { timeout: 30_000, authkey: info['authkey'] as string });
     }
     case 'shm': {
       const { ShmChannel } = await import('@ipc/shm');
