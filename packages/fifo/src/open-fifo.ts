@@ -34,8 +34,9 @@ export interface OpenFifoOptions<T = unknown> extends FifoReceiverOptions<T> {
    * Writing, length-prefixed framing: the sender announces itself — an open marker first, a close
    * marker on `close()` (12 bytes each, see `OPEN_MARKER_BYTES` in @ipc/core) — so that an @ipc
    * reader tells a writer that died, even between two messages (`ERR_PEER_GONE`), from one that
-   * closed. Default `true`; set `false` when the reader is not @ipc (a Python reader would take
-   * each marker for an empty message). Never with the `lines` framing (shell tools).
+   * closed. Default `false`, so that any reader of Python's framing (`multiprocessing.connection`
+   * over the FIFO's fd, or another language) sees only your messages: set `true` when the reader is
+   * @ipc. Never with the `lines` framing (shell tools).
    */
   announce?: boolean | undefined;
 }
@@ -91,7 +92,7 @@ export async function openFifo<T = unknown>(
   const fd = await openWriteFd(path, { signal: options.signal, timeout: options.timeout });
   growPipe(fd, pipeSize);
   const socket = new Socket({ fd, readable: false, writable: true });
-  const announce = options.announce !== false && framing.name === 'length-prefixed';
+  const announce = options.announce === true && framing.name === 'length-prefixed';
   if (options.exclusive === true) {
     if (announce) socket.write(Buffer.from(OPEN_MARKER_BYTES));
     return streamSender<T>(socket, { codec, framing, sendCloseMarker: announce });

@@ -228,7 +228,7 @@ export async function openSendEnd(transport: string, info: Record<string, unknow
     }
     case 'fifo': {
       const { openFifo } = await import('@ipc/fifo');
-      return openFifo(info['path'] as string, 'w', { exclusive: true, timeout: 30_000 });
+      return openFifo(info['path'] as string, 'w', { exclusive: true, announce: true, timeout: 30_000 });
     }
     case 'socket': {
       const { connect } = await import('@ipc/socket');
