@@ -3,6 +3,68 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// ---------------------------------------------------------------- package boundaries
+// The house rules of imports between packages, checked on every package's src/ (tests, tools/ and
+// examples/ may import anything). Each message teaches the rule to whoever breaks it.
+
+/** Transports: every package under packages/ except core. */
+const TRANSPORTS = ['pipe', 'socket', 'fifo', 'file', 'mq', 'signal', 'shm', 'queue'];
+
+/** A relative import that leaves its package (`../../socket/src/…`): always wrong, name the package instead. */
+const RELATIVE_ACROSS_PACKAGES = {
+  regex: '^(\\.\\./){2,}(packages/)?[a-z]+/(src|dist)(/|$)',
+  message:
+    'Reach another package by its name (@ipc/<name>), never by a relative path into its folder: ' +
+    'a relative path skips its exports map and breaks once the packages are installed from npm.',
+};
+
+/**
+ * `no-restricted-imports` for a package's src/: any @ipc package outside `allowed` is an error.
+ *
+ * @param {string[]} allowed the @ipc package names it may import (with their subpaths)
+ * @param {string} message what the rule is and why
+ */
+function boundary(allowed, message) {
+  const except = allowed.length === 0 ? '' : `(?!(${allowed.join('|')})(/|$))`;
+  return ['error', { patterns: [{ regex: `^@ipc/${except}`, message }, RELATIVE_ACROSS_PACKAGES] }];
+}
+
+const boundaries = [
+  {
+    files: ['packages/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': boundary(
+        [],
+        '@ipc/core is the contract every package builds on (channel, codecs, framing, errors, locks), so it ' +
+          'imports no @ipc package: a transport depends on core, never the other way round. Move what you ' +
+          'need into core, or the code that needs it into the transport.',
+      ),
+    },
+  },
+  ...TRANSPORTS.filter((name) => name !== 'queue').map((name) => ({
+    files: [`packages/${name}/src/**/*.ts`],
+    rules: {
+      'no-restricted-imports': boundary(
+        ['core'],
+        `@ipc/${name} is a transport: it builds on @ipc/core (the contract, and @ipc/core/internal for ` +
+          'now) and on no other @ipc package — transports never import each other, so each one installs, ' +
+          'builds and breaks on its own. Put shared code into @ipc/core; combine transports in tools/ or examples/.',
+      ),
+    },
+  })),
+  {
+    files: ['packages/queue/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': boundary(
+        ['core', 'shm'],
+        '@ipc/queue is a transport built on shared memory: it imports @ipc/core and @ipc/shm, and no other ' +
+          '@ipc package — transports never import each other. Put shared code into @ipc/core; combine ' +
+          'transports in tools/ or examples/.',
+      ),
+    },
+  },
+];
+
 export default tseslint.config(
   {
     ignores: ['**/dist/**', '**/build/**', '**/node_modules/**', '.nx/**', 'coverage/**', 'bench-results/**'],
@@ -31,6 +93,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...boundaries,
   {
     files: ['**/test/**/*.ts'],
     rules: {

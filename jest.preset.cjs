@@ -26,7 +26,7 @@ module.exports = function preset(rootDir) {
     },
     moduleNameMapper: {
       '^@ipc/([a-z]+)$': `${packagesDir}/$1/src/index.ts`,
-      '^@ipc/([a-z]+)/(testing|internal)$': `${packagesDir}/$1/src/$2/index.ts`,
+      '^@ipc/([a-z]+)/(testing|internal|zmq|amqp)$': `${packagesDir}/$1/src/$2/index.ts`,
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
   };

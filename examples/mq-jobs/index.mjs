@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zmq } from '@ipc/mq';
+import * as zmq from '@ipc/mq/zmq';
 
 const dir = mkdtempSync(join(tmpdir(), 'mq-jobs-'));
 try {

@@ -1,6 +1,6 @@
 // RabbitMQ: a work queue (send resolves on the broker's confirm; a message is acknowledged when
 // the loop asks for the next one), a topic exchange, and request/reply over direct reply-to.
-import { amqp } from '@ipc/mq';
+import * as amqp from '@ipc/mq/amqp';
 
 const conn = await amqp.connect(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
 const name = `example-jobs-${process.pid}`;

@@ -152,11 +152,21 @@ function main() {
   for (const key of Object.keys(env)) {
     if (key.startsWith('npm_')) delete env[key];
   }
+  // @ipc/mq's libraries are optional peer dependencies (a user installs the one they use); the smoke
+  // test uses ZeroMQ, so the project installs it beside the tarballs, at the version @ipc/mq asks for.
+  const mqPeers = JSON.parse(
+    readFileSync(join(repo, 'packages', 'mq', 'package.json'), 'utf8'),
+  ).peerDependencies;
+  const peers = [`zeromq@${mqPeers.zeromq}`];
   const started = Date.now();
-  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
-    cwd: projectDir,
-    env,
-  });
+  run(
+    'npm',
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...peers],
+    {
+      cwd: projectDir,
+      env,
+    },
+  );
   log(
     `npm install --ignore-scripts (${tarballs.length} tarballs): ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

@@ -281,7 +281,7 @@ async function sqlitePart(dir) {
 
 /** @ipc/mq: ZeroMQ push (child) -> pull (here) over ipc://. */
 async function zmqPart(dir) {
-  const { zmq } = await import('@ipc/mq');
+  const zmq = await import('@ipc/mq/zmq');
   const endpoint = `ipc://${join(dir, 'zmq.sock')}`;
   const rx = await zmq.pull(endpoint, { endAfter: 1 });
   const got = [];
@@ -420,7 +420,7 @@ const CHILD = {
     await q.close();
   },
   async 'zmq-push'(endpoint, n) {
-    const { zmq } = await import('@ipc/mq');
+    const zmq = await import('@ipc/mq/zmq');
     const tx = await zmq.push(endpoint, { endOnClose: true });
     for (let id = 0; id < Number(n); id++) await tx.send({ id });
     await tx.close();

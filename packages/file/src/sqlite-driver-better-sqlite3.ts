@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { IpcError } from '@ipc/core';
-import type { SqliteConnection, SqliteValue } from './sqlite-driver.js';
+import type { SqliteConnection, SqliteValue } from './sqlite-connection.js';
 
 /** The part of better-sqlite3's `Database` the queue uses (typed here so that no public type needs its types). */
 interface BetterDatabase {

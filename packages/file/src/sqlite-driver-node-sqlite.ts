@@ -1,4 +1,4 @@
-import type { SqliteConnection, SqliteStatement, SqliteValue } from './sqlite-driver.js';
+import type { SqliteConnection, SqliteStatement, SqliteValue } from './sqlite-connection.js';
 
 /** The part of `node:sqlite`'s `DatabaseSync` the queue uses (typed here: Node 20's types lack it). */
 interface DatabaseSync {

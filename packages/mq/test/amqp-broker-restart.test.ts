@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { expect, it, jest } from '@jest/globals';
 import { isIpcError } from '@ipc/core';
 import { uniqueName } from '@ipc/core/testing';
-import { amqp } from '@ipc/mq';
+import * as amqp from '@ipc/mq/amqp';
 import { BROKER_URL, describeWithBroker, RABBITMQCTL } from './fixtures/broker.js';
 
 jest.setTimeout(120_000); // stop_app + 5 s down + start_app; the root config ignores the preset's timeout

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, it, jest } from '@jest/globals';
 import { uniqueName } from '@ipc/core/testing';
-import { amqp } from '@ipc/mq';
+import * as amqp from '@ipc/mq/amqp';
 import { BROKER_URL, describeWithBroker } from './fixtures/broker.js';
 
 jest.setTimeout(60_000); // the root Jest config (projects) ignores the preset's testTimeout

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, jest } from '@jest/globals';
 import type { CodecOption } from '@ipc/core';
 import { describeChannelConformance, uniqueName } from '@ipc/core/testing';
-import { amqp } from '@ipc/mq';
+import * as amqp from '@ipc/mq/amqp';
 import { BROKER_URL, describeWithBroker } from './fixtures/broker.js';
 import { duplex } from './fixtures/duplex.js';
 

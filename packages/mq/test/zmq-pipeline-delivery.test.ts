@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from '@jest/globals';
 import { tempDir } from '@ipc/core/testing';
-import { zmq } from '@ipc/mq';
+import * as zmq from '@ipc/mq/zmq';
 
 // Issue #20, defect 9: producer processes PUSH (connect, endOnClose) to one PULL (bind, endAfter)
 // that reads more slowly than they send. libzmq dropped the tail of a pusher that hung up while the

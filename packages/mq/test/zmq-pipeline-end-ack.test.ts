@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileS
 import { basename, join } from 'node:path';
 import { expect, it } from '@jest/globals';
 import { tempDir, uniqueName } from '@ipc/core/testing';
-import { zmq } from '@ipc/mq';
+import * as zmq from '@ipc/mq/zmq';
 
 // The end confirmation of a pipeline (see src/zmq/zmq-end-ack.ts) over the transports other than
 // ipc:// (zmq-pipeline-delivery.test.ts covers ipc:// with producer processes).

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect, it } from '@jest/globals';
 import { tempDir } from '@ipc/core/testing';
-import { zmq } from '@ipc/mq';
+import * as zmq from '@ipc/mq/zmq';
 
 it('gives two subscribers on different topics exactly their messages', async () => {
   const dir = tempDir('ipc-mq-');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect, it } from '@jest/globals';
 import { tempDir } from '@ipc/core/testing';
-import { zmq } from '@ipc/mq';
+import * as zmq from '@ipc/mq/zmq';
 
 it('answers requests, reports a throwing handler as ERR_REMOTE, survives a timed-out request', async () => {
   const dir = tempDir('ipc-mq-');

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from '@jest/globals';
 import { tempDir } from '@ipc/core/testing';
-import { zmq } from '@ipc/mq';
+import * as zmq from '@ipc/mq/zmq';
 
 it('queues many concurrent sends in order without EBUSY, and a send waiting at the HWM can be aborted', async () => {
   const dir = tempDir('ipc-mq-');

@@ -1,5 +1,13 @@
 import { IpcError, receiveUntilClosed, type Receiver, type RecvOptions } from '@ipc/core';
-import type { Queue } from './queue.js';
+import type { GetOptions } from './queue-options.js';
+
+/** What a receiver view uses of its queue (`Queue` has it; this file does not import `Queue`, which makes the views). */
+export interface GettableQueue<T> {
+  /** The queue's name. */
+  readonly name: string;
+  /** The queue's `get` without `ack`. */
+  get(options?: GetOptions & { ack?: false | undefined }): Promise<T>;
+}
 
 /**
  * The @ipc {@link Receiver} view of a queue (`queue.receiver()`): `recv` is the queue's `get`
@@ -14,7 +22,7 @@ export class QueueReceiver<T> implements Receiver<T> {
 
   /** @internal Use `queue.receiver()`. */
   constructor(
-    private readonly queue: Queue<T>,
+    private readonly queue: GettableQueue<T>,
     private readonly onClose: () => void,
   ) {}
 

@@ -1,5 +1,15 @@
 import { IpcError, type Sender, type SendOptions } from '@ipc/core';
-import type { Queue } from './queue.js';
+import type { PutOptions } from './queue-options.js';
+
+/** What a sender view uses of its queue (`Queue` has it; this file does not import `Queue`, which makes the views). */
+export interface PuttableQueue<T> {
+  /** The queue's name. */
+  readonly name: string;
+  /** The queue's `put`. */
+  put(message: T, options?: PutOptions): Promise<void>;
+  /** Whether every receiver of the queue closed or died. */
+  receiversGone(): boolean;
+}
 
 /**
  * The @ipc {@link Sender} view of a queue (`queue.sender()`): `send` is the queue's `put`, and the
@@ -14,7 +24,7 @@ export class QueueSender<T> implements Sender<T> {
 
   /** @internal Use `queue.sender()`. */
   constructor(
-    private readonly queue: Queue<T>,
+    private readonly queue: PuttableQueue<T>,
     private readonly onClose: () => void,
   ) {}
 

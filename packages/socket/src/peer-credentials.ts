@@ -2,29 +2,9 @@ import type { Socket } from 'node:net';
 import { IpcError, toIpcError } from '@ipc/core';
 import type { SocketAddress } from './address.js';
 import { addon } from './load-addon.js';
-import type { ConnectionInfo } from './socket-channel.js';
+import type { ConnectionInfo, PeerCredentials } from './connection-info.js';
 
-/**
- * Credentials of the process at the other end of a Unix socket (path or abstract), as the kernel
- * recorded them when the connection was made (Linux `getsockopt(SO_PEERCRED)`, see `unix(7)`): for a
- * server's connection, the client process at `connect(2)` time; for a client, the server process at
- * `listen(2)` time. They are read once, when the connection is made, so they stay available after the
- * peer exits; the peer cannot forge them.
- *
- * The ids are as seen from this process's namespaces: a peer in a user namespace this one cannot map
- * shows the overflow id (65534), a pid not visible in this pid namespace shows `0`. A pid can be reused
- * once its process exits: log it, but decide access by `uid`/`gid`.
- *
- * @see https://man7.org/linux/man-pages/man7/unix.7.html (`SO_PEERCRED`)
- */
-export interface PeerCredentials {
-  /** Process id (`ucred.pid`). */
-  readonly pid: number;
-  /** Effective user id (`ucred.uid`). */
-  readonly uid: number;
-  /** Effective group id (`ucred.gid`); supplementary groups are not included. */
-  readonly gid: number;
-}
+export type { PeerCredentials } from './connection-info.js';
 
 /**
  * What reading a connection's peer credentials gave: the credentials, the reason there are none on a

@@ -11,8 +11,7 @@ import {
 } from '@ipc/core';
 import { Deque, Inbox, receiveInto } from '@ipc/core/internal';
 import type { Writable } from 'node:stream';
-import type { SocketAddress } from './address.js';
-import type { AuthDigest } from './auth-handshake.js';
+import type { ConnectionInfo } from './connection-info.js';
 import { peerOf, type PeerCredentials } from './peer-credentials.js';
 import {
   errorEnvelope,
@@ -25,23 +24,7 @@ import {
   type RemoteErrorInfo,
 } from './request-envelope.js';
 
-/** What is known about one connection. */
-export interface ConnectionInfo {
-  /** The address: the server's listening address, or the address the client connected to. */
-  readonly address: SocketAddress;
-  /** The remote IP address (TCP/TLS), undefined for Unix sockets. */
-  readonly remoteAddress: string | undefined;
-  /** The remote port (TCP/TLS), undefined for Unix sockets. */
-  readonly remotePort: number | undefined;
-  /**
-   * The peer process's pid/uid/gid for a Unix socket (path or abstract), read once when the connection
-   * was made; `undefined` for TCP/TLS, and where they could not be read (then
-   * {@link SocketChannel.peer} throws the reason). See {@link PeerCredentials}.
-   */
-  readonly peer: PeerCredentials | undefined;
-  /** The digests of the authkey handshake (what this side sent, what it accepted), when one ran. */
-  readonly auth: { readonly sent: AuthDigest; readonly received: AuthDigest } | undefined;
-}
+export type { ConnectionInfo } from './connection-info.js';
 
 /** Where a problem that no caller is waiting for happened (see `onError`). */
 export type ErrorPhase =

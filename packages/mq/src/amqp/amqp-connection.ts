@@ -1,12 +1,14 @@
 import { IpcError, waitWith, type WaitOptions } from '@ipc/core';
-import * as amqplib from 'amqplib';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
 import { fromAmqpError, unavailable } from './amqp-error.js';
 import { AmqpExchange, type ExchangeOptions, type ExchangeType } from './amqp-exchange.js';
 import { ConfirmPublisher, type WhileDisconnected } from './amqp-publisher.js';
-import { AmqpQueue, withChannel, type QueueOptions } from './amqp-queue.js';
+import { withChannel, type QueueOptions } from './amqp-declare.js';
+import { loadAmqplib } from './amqp-library.js';
+import { AmqpQueue } from './amqp-queue.js';
 import { AmqpReplier, RpcClient, type AmqpReplyOptions, type AmqpRequestOptions } from './amqp-rpc.js';
+import type { AmqpSession } from './amqp-session.js';
 import { StatusFeed } from './amqp-status.js';
 import { backoffDelay, type ReconnectOptions } from './backoff.js';
 import type { CodecOption } from '@ipc/core';
@@ -35,7 +37,7 @@ export interface AmqpConnectOptions {
  * consumers, and publishes what was waiting. amqplib's `'error'` events are always handled (they
  * would crash Node otherwise); failures reach callers as {@link IpcError}s and `status`.
  */
-export class AmqpConnection implements AsyncDisposable {
+export class AmqpConnection implements AmqpSession, AsyncDisposable {
   /** Connection state changes, as an async iterable (see {@link AmqpStatus}). */
   readonly status: StatusFeed;
   /** @internal */
@@ -188,6 +190,7 @@ export class AmqpConnection implements AsyncDisposable {
   }
 
   private async dial(): Promise<ChannelModel> {
+    const amqplib = await loadAmqplib();
     try {
       const url = new URL(this.url);
       if (!url.searchParams.has('heartbeat'))
@@ -308,6 +311,7 @@ function redact(url: string): string {
  * await jobs.sender().send({ id: 1 }); // resolves on the broker's confirm
  * ```
  */
-export function connect(url: string, options: AmqpConnectOptions = {}): Promise<AmqpConnection> {
+export async function connect(url: string, options: AmqpConnectOptions = {}): Promise<AmqpConnection> {
+  await loadAmqplib(); // a missing amqplib fails here, with ERR_UNSUPPORTED naming `npm install amqplib`
   return AmqpConnection.open(url, options);
 }

@@ -2,12 +2,13 @@ import { IpcError, resolveCodec, type CodecOption } from '@ipc/core';
 import { asBuffer } from '@ipc/core/internal';
 import type { ChannelModel } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
-import type { AmqpConnection } from './amqp-connection.js';
 import type { Delivery } from './amqp-delivery.js';
 import type { PublishCallOptions } from './amqp-publisher.js';
-import { declareOptions, withChannel, type QueueOptions } from './amqp-queue.js';
+import { declareOptions, withChannel, type QueueOptions } from './amqp-declare.js';
 import { AmqpReceiver, type AmqpReceiverOptions } from './amqp-receiver.js';
-import { AmqpSender, contentType, type AmqpSenderOptions } from './amqp-sender.js';
+import { AmqpSender, type AmqpSenderOptions } from './amqp-sender.js';
+import { contentType } from './amqp-wire.js';
+import type { AmqpSession } from './amqp-session.js';
 
 /** The exchange types. */
 export type ExchangeType = 'direct' | 'topic' | 'fanout' | 'headers';
@@ -43,7 +44,7 @@ export interface SubscribeOptions<T = unknown> extends AmqpReceiverOptions<T> {
 export class AmqpExchange<T> implements Attachment {
   /** @internal */
   constructor(
-    private readonly conn: AmqpConnection,
+    private readonly conn: AmqpSession,
     /** The exchange name. */
     readonly name: string,
     /** The exchange type. */

@@ -1,66 +1,13 @@
-import type { CodecOption, MessageValidator } from '@ipc/core';
+import type { CodecOption } from '@ipc/core';
 import { IpcError, resolveCodec } from '@ipc/core';
-import type { Channel, ChannelModel, Options } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
-import type { AmqpConnection } from './amqp-connection.js';
+import { declareOptions, withChannel, type QueueOptions } from './amqp-declare.js';
 import type { Delivery } from './amqp-delivery.js';
 import { fromAmqpError } from './amqp-error.js';
 import { AmqpReceiver, type AmqpReceiverOptions } from './amqp-receiver.js';
 import { AmqpSender, type AmqpSenderOptions } from './amqp-sender.js';
-
-/** Options of a queue declaration (`queue.declare`). */
-export interface QueueOptions<T = unknown> {
-  /** Survives a broker restart (with persistent messages). Default `true`. */
-  durable?: boolean | undefined;
-  /** Only this connection may use it; deleted when it closes. Default `false`. */
-  exclusive?: boolean | undefined;
-  /** Deleted when its last consumer goes. Default `false`. */
-  autoDelete?: boolean | undefined;
-  /** `x-dead-letter-exchange`: where rejected (`nack({ requeue: false })`), expired or overflowing messages go. */
-  deadLetterExchange?: string | undefined;
-  /** `x-dead-letter-routing-key`: their routing key there (default: their own). */
-  deadLetterRoutingKey?: string | undefined;
-  /** `x-message-ttl` in ms. */
-  messageTtl?: number | undefined;
-  /** `x-max-length`: messages kept at most (the oldest are dropped or dead-lettered). */
-  maxLength?: number | undefined;
-  /** Other `x-` arguments, as they are (e.g. `{ 'x-queue-type': 'quorum' }`). */
-  arguments?: Record<string, unknown> | undefined;
-  /** The codec of its senders and receivers (default: the connection's). */
-  codec?: CodecOption<T> | undefined;
-  /** Validates received messages (see {@link AmqpReceiverOptions.validate}). */
-  validate?: MessageValidator<T> | undefined;
-}
-
-/** The amqplib `assertQueue` options for `options`. */
-export function declareOptions(options: QueueOptions<any>): Options.AssertQueue {
-  return {
-    durable: options.durable ?? true,
-    exclusive: options.exclusive ?? false,
-    autoDelete: options.autoDelete ?? false,
-    ...(options.deadLetterExchange !== undefined ? { deadLetterExchange: options.deadLetterExchange } : {}),
-    ...(options.deadLetterRoutingKey !== undefined
-      ? { deadLetterRoutingKey: options.deadLetterRoutingKey }
-      : {}),
-    ...(options.messageTtl !== undefined ? { messageTtl: options.messageTtl } : {}),
-    ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
-    ...(options.arguments !== undefined ? { arguments: options.arguments } : {}),
-  };
-}
-
-/** Runs `body` on a short-lived channel (declarations), mapping errors. */
-export async function withChannel<R>(
-  model: ChannelModel,
-  body: (channel: Channel) => Promise<R>,
-): Promise<R> {
-  const channel = await model.createChannel();
-  channel.on('error', () => undefined); // reported through the rejected call below
-  try {
-    return await body(channel);
-  } finally {
-    await channel.close().catch(() => undefined);
-  }
-}
+import type { AmqpSession } from './amqp-session.js';
 
 /**
  * A declared queue (declared again after each reconnect): make senders and receivers from it.
@@ -70,7 +17,7 @@ export async function withChannel<R>(
 export class AmqpQueue<T> implements Attachment {
   /** @internal */
   constructor(
-    private readonly conn: AmqpConnection,
+    private readonly conn: AmqpSession,
     /** The queue name. */
     readonly name: string,
     private readonly options: QueueOptions<T>,

@@ -12,10 +12,10 @@ import {
 import { Inbox } from '@ipc/core/internal';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
-import type { AmqpConnection } from './amqp-connection.js';
 import { Delivery } from './amqp-delivery.js';
 import { fromAmqpError } from './amqp-error.js';
-import { END_HEADER } from './amqp-sender.js';
+import { END_HEADER } from './amqp-wire.js';
+import type { AmqpSession } from './amqp-session.js';
 
 /** Options of a queue's receiver (and of an exchange subscription). */
 export interface AmqpReceiverOptions<T = unknown> {
@@ -60,7 +60,7 @@ export class AmqpReceiver<M> implements Receiver<M>, Attachment {
 
   /** @internal */
   constructor(
-    private readonly conn: AmqpConnection,
+    private readonly conn: AmqpSession,
     private readonly source: ConsumeSource,
     codec: CodecOption<unknown> | undefined,
     private readonly options: AmqpReceiverOptions<any>,

@@ -2,9 +2,9 @@ import { abortError, IpcError, resolveCodec, throwIfAborted, type Codec, type Co
 import { asBuffer } from '@ipc/core/internal';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
-import type { AmqpConnection } from './amqp-connection.js';
 import { fromAmqpError, unavailable } from './amqp-error.js';
-import { declareOptions, type QueueOptions } from './amqp-queue.js';
+import { declareOptions, type QueueOptions } from './amqp-declare.js';
+import type { AmqpSession } from './amqp-session.js';
 
 const REPLY_TO = 'amq.rabbitmq.reply-to';
 const ERROR_HEADER = 'x-ipc-error';
@@ -37,7 +37,7 @@ export class RpcClient implements Attachment {
   private readonly waiters = new Map<string, Waiter>();
   private next = 0;
 
-  constructor(private readonly conn: AmqpConnection) {}
+  constructor(private readonly conn: AmqpSession) {}
 
   async request(queue: string, message: unknown, options: AmqpRequestOptions<unknown>): Promise<unknown> {
     throwIfAborted(options.signal);
@@ -155,7 +155,7 @@ export class AmqpReplier<Req, Res> implements Attachment, AsyncDisposable {
 
   /** @internal */
   constructor(
-    private readonly conn: AmqpConnection,
+    private readonly conn: AmqpSession,
     /** The queue it answers on. */
     readonly queue: string,
     private readonly handler: (request: Req) => Res | Promise<Res>,

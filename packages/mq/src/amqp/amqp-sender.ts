@@ -1,11 +1,9 @@
 import { IpcError, resolveCodec, type Codec, type Sender } from '@ipc/core';
 import { asBuffer } from '@ipc/core/internal';
 import type { Options } from 'amqplib';
-import type { AmqpConnection } from './amqp-connection.js';
 import type { PublishCallOptions } from './amqp-publisher.js';
-
-/** The header that marks an end-of-stream message (see `endOnClose` / `endAfter`). */
-export const END_HEADER = 'x-ipc-end';
+import type { AmqpSession } from './amqp-session.js';
+import { contentType, END_HEADER } from './amqp-wire.js';
 
 /** Options of a queue's or an exchange's sender. */
 export interface AmqpSenderOptions {
@@ -17,20 +15,6 @@ export interface AmqpSenderOptions {
   headers?: Record<string, unknown> | undefined;
   /** On `close()`, publish an end-of-stream message; a receiver with `endAfter` ends on it. Default `false`. */
   endOnClose?: boolean | undefined;
-}
-
-/** The content type for a codec's bytes. */
-export function contentType(codec: Codec<unknown>): string {
-  switch (codec.name) {
-    case 'json':
-      return 'application/json';
-    case 'msgpack':
-      return 'application/msgpack';
-    case 'raw':
-      return 'application/octet-stream';
-    default:
-      return `application/x-${codec.name}`;
-  }
 }
 
 /**
@@ -47,7 +31,7 @@ export class AmqpSender<T> implements Sender<T> {
 
   /** @internal */
   constructor(
-    private readonly conn: AmqpConnection,
+    private readonly conn: AmqpSession,
     private readonly exchange: string,
     private readonly routingKey: string,
     codec: Codec<T>,

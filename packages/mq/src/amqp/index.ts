@@ -3,6 +3,20 @@
  * publishing and acknowledged consuming, direct/topic/fanout exchanges, request/reply over direct
  * reply-to, and a connection that reconnects and re-declares its topology by itself.
  *
+ * `amqplib` is an optional peer dependency of @ipc/mq: install it next to @ipc/mq
+ * (`npm install @ipc/mq amqplib`). Without it, {@link connect} rejects with an `IpcError`
+ * `ERR_UNSUPPORTED` that names `npm install amqplib`.
+ *
+ * @example
+ * ```ts
+ * import * as amqp from '@ipc/mq/amqp';
+ *
+ * const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+ * const jobs = await conn.queue<{ n: number }>('jobs');
+ * await jobs.sender().send({ n: 1 }); // resolves on the broker's confirm
+ * await conn.close();
+ * ```
+ *
  * @packageDocumentation
  */
 export { AmqpConnection, connect, type AmqpConnectOptions } from './amqp-connection.js';
@@ -14,10 +28,11 @@ export {
   type SubscribeOptions,
 } from './amqp-exchange.js';
 export type { PublishCallOptions, WhileDisconnected } from './amqp-publisher.js';
-export { AmqpQueue, type QueueOptions } from './amqp-queue.js';
+export type { QueueOptions } from './amqp-declare.js';
+export { AmqpQueue } from './amqp-queue.js';
 export { AmqpReceiver, type AmqpReceiverOptions } from './amqp-receiver.js';
 export { AmqpReplier, type AmqpReplyOptions, type AmqpRequestOptions } from './amqp-rpc.js';
-export { AmqpSender, END_HEADER, type AmqpSenderOptions } from './amqp-sender.js';
+export { AmqpSender, type AmqpSenderOptions } from './amqp-sender.js';
 export type { AmqpStatus } from './amqp-status.js';
 export { StatusFeed } from './amqp-status.js';
-export { backoffDelay, type ReconnectOptions } from './backoff.js';
+export type { ReconnectOptions } from './backoff.js';

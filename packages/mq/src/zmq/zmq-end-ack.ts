@@ -3,9 +3,10 @@ import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IpcError } from '@ipc/core';
-import * as zmq from 'zeromq';
+import type * as zmq from 'zeromq';
 import { bindAll, endpointList, isListening } from './zmq-endpoint.js';
 import { fromZmqError, isZmqTimeout } from './zmq-error.js';
+import { loadedZeromq, loadZeromq } from './zmq-library.js';
 import { endAckFrames, wireKind, type EndAckRequest } from './zmq-wire.js';
 
 /**
@@ -111,6 +112,7 @@ export class ZmqEndAckListener {
 
   /** Binds the listening socket. */
   static async open(binding: EndAckBinding): Promise<ZmqEndAckListener> {
+    const lib = await loadZeromq();
     let dir: string | undefined;
     let endpoint: string;
     if (binding.kind === 'ipc') {
@@ -124,7 +126,7 @@ export class ZmqEndAckListener {
     }
     let socket: zmq.Pull | undefined;
     try {
-      socket = new zmq.Pull({
+      socket = new lib.Pull({
         linger: 0,
         receiveHighWaterMark: 16,
         maxMessageSize: CONFIRM_MAX_BYTES,
@@ -178,7 +180,8 @@ export function confirmEnd(request: EndAckRequest, ownEndpoints: readonly string
   let socket: zmq.Push | undefined;
   try {
     endpointList(request.endpoint);
-    socket = new zmq.Push({ linger: CONFIRM_LINGER_MS, ipv6: request.endpoint.includes('[') });
+    const lib = loadedZeromq();
+    socket = new lib.Push({ linger: CONFIRM_LINGER_MS, ipv6: request.endpoint.includes('[') });
     socket.connect(request.endpoint);
   } catch {
     socket?.close();

@@ -1,7 +1,8 @@
-import * as zmq from 'zeromq';
+import type * as zmq from 'zeromq';
 import { endAckBinding, type EndAckBinding } from './zmq-end-ack.js';
 import { endpointList, type Endpoints } from './zmq-endpoint.js';
 import { fromZmqError } from './zmq-error.js';
+import { loadZeromq, type ZeromqLibrary } from './zmq-library.js';
 import { ZmqLink, type FrameLayout } from './zmq-link.js';
 import { socketOptions, type ZmqOptions } from './zmq-options.js';
 import { ZmqPublisher, type TopicMessage } from './zmq-publisher.js';
@@ -87,17 +88,18 @@ interface Spec {
  * socket exists (nothing to close when one is wrong), and set the way zeromq.js sets its own.
  */
 async function open<Out, In>(
-  make: (socketOptions: Record<string, unknown>) => zmq.Socket,
+  make: (socketOptions: Record<string, unknown>, lib: ZeromqLibrary) => zmq.Socket,
   endpoints: Endpoints,
   defaultMode: 'bind' | 'connect',
   options: ZmqOptions<any>,
   spec: Spec,
 ): Promise<ZmqLink<Out, In>> {
+  const lib = await loadZeromq();
   const list = endpointList(endpoints);
   const settings = socketOptions(options, list);
   let socket: zmq.Socket;
   try {
-    socket = make(settings);
+    socket = make(settings, lib);
   } catch (err) {
     throw fromZmqError(err, 'socket options', 'ERR_INVALID_ARGUMENT');
   }
@@ -134,7 +136,7 @@ export async function push<T = unknown>(
 ): Promise<ZmqSender<T>> {
   const endAck =
     options.endOnClose === true ? endAckBinding(endpointList(endpoints), options.ackEndpoint) : undefined;
-  const link = await open<T, never>((o) => new zmq.Push(o), endpoints, 'connect', options, {
+  const link = await open<T, never>((o, lib) => new lib.Push(o), endpoints, 'connect', options, {
     writable: true,
     readable: false,
     endOnClose: options.endOnClose,
@@ -148,7 +150,7 @@ export async function pull<T = unknown>(
   endpoints: Endpoints,
   options: PipelineOptions<T> = {},
 ): Promise<ZmqReceiver<T>> {
-  const link = await open<never, T>((o) => new zmq.Pull(o), endpoints, 'bind', options, {
+  const link = await open<never, T>((o, lib) => new lib.Pull(o), endpoints, 'bind', options, {
     writable: false,
     readable: true,
     endAfter: options.endAfter,
@@ -166,7 +168,7 @@ export async function pair<Out = unknown, In = Out>(
   endpoints: Endpoints,
   options: PairOptions<In> = {},
 ): Promise<ZmqChannel<Out, In>> {
-  const link = await open<Out, In>((o) => new zmq.Pair(o), endpoints, 'connect', options, {
+  const link = await open<Out, In>((o, lib) => new lib.Pair(o), endpoints, 'connect', options, {
     writable: true,
     readable: true,
     endOnClose: true,
@@ -182,8 +184,8 @@ export async function publisher<T = unknown>(
   endpoints: Endpoints,
   options: PublisherOptions<T> = {},
 ): Promise<ZmqPublisher<T>> {
-  const make = (o: Record<string, unknown>): zmq.Socket => {
-    const socket = new zmq.XPublisher(o);
+  const make = (o: Record<string, unknown>, lib: ZeromqLibrary): zmq.Socket => {
+    const socket = new lib.XPublisher(o);
     socket.verbosity = 'allSubsUnsubs';
     if (options.noDrop === true) socket.noDrop = true;
     return socket;
@@ -201,8 +203,8 @@ export async function subscriber<T = unknown>(
   endpoints: Endpoints,
   options: SubscriberOptions<T> = {},
 ): Promise<ZmqSubscriber<T>> {
-  const make = (o: Record<string, unknown>): zmq.Socket => {
-    const socket = new zmq.Subscriber(o);
+  const make = (o: Record<string, unknown>, lib: ZeromqLibrary): zmq.Socket => {
+    const socket = new lib.Subscriber(o);
     socket.subscribe(...(options.topics ?? ['']));
     return socket;
   };
@@ -220,8 +222,8 @@ export async function request<Req = unknown, Res = unknown>(
   options: RequestOptions<Res> = {},
 ): Promise<ZmqRequester<Req, Res>> {
   const { timeout, ...rest } = options;
-  const make = (o: Record<string, unknown>): zmq.Socket =>
-    new zmq.Request({ ...o, correlate: true, relaxed: true });
+  const make = (o: Record<string, unknown>, lib: ZeromqLibrary): zmq.Socket =>
+    new lib.Request({ ...o, correlate: true, relaxed: true });
   const link = await open<Req, Res>(make, endpoints, 'connect', rest, { writable: true, readable: true });
   return new ZmqRequester(link, timeout);
 }
@@ -232,7 +234,7 @@ export async function reply<Req = unknown, Res = unknown>(
   handler: ReplyHandler<Req, Res>,
   options: ZmqOptions<Req> = {},
 ): Promise<ZmqReplier<Req, Res>> {
-  const link = await open<Res, Req>((o) => new zmq.Reply(o), endpoints, 'bind', options, {
+  const link = await open<Res, Req>((o, lib) => new lib.Reply(o), endpoints, 'bind', options, {
     writable: true,
     readable: true,
   });
@@ -244,7 +246,7 @@ export async function dealer<Out = unknown, In = Out>(
   endpoints: Endpoints,
   options: ZmqOptions<In> = {},
 ): Promise<ZmqChannel<Out, In>> {
-  const link = await open<Out, In>((o) => new zmq.Dealer(o), endpoints, 'connect', options, {
+  const link = await open<Out, In>((o, lib) => new lib.Dealer(o), endpoints, 'connect', options, {
     writable: true,
     readable: true,
   });
@@ -259,10 +261,16 @@ export async function router<Out = unknown, In = Out>(
   endpoints: Endpoints,
   options: ZmqOptions<In> = {},
 ): Promise<ZmqChannel<Routed<Out>, Routed<In>>> {
-  const link = await open<Routed<Out>, Routed<In>>((o) => new zmq.Router(o), endpoints, 'bind', options, {
-    writable: true,
-    readable: true,
-    layout: 'routed',
-  });
+  const link = await open<Routed<Out>, Routed<In>>(
+    (o, lib) => new lib.Router(o),
+    endpoints,
+    'bind',
+    options,
+    {
+      writable: true,
+      readable: true,
+      layout: 'routed',
+    },
+  );
   return new ZmqChannel(link);
 }

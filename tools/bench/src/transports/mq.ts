@@ -23,8 +23,8 @@ const WINDOW = 1000;
 
 async function mqAvailable(): Promise<string | undefined> {
   try {
-    const mod = await import('@ipc/mq');
-    return typeof mod.zmq.push === 'function' ? undefined : '@ipc/mq does not export zmq.push';
+    const zmq = await import('@ipc/mq/zmq');
+    return typeof zmq.push === 'function' ? undefined : '@ipc/mq/zmq does not export push';
   } catch (err) {
     return `@ipc/mq is not built (${(err as Error).message.split('\n')[0]})`;
   }
@@ -120,7 +120,7 @@ async function zmqPipelineLink(
   outbound: string,
   mode: 'bind' | 'connect',
 ): Promise<Link> {
-  const { zmq } = await import('@ipc/mq');
+  const zmq = await import('@ipc/mq/zmq');
   const rx = await zmq.pull(`ipc://${inbound}`, { ...zmqOptions(ctx), mode });
   const tx = await zmq.push(`ipc://${outbound}`, { ...zmqOptions(ctx), mode });
   return {
@@ -221,7 +221,7 @@ function zmqRouterCase(raw: boolean): BenchCase {
             close: async () => router.close(),
           };
         }
-        const { zmq } = await import('@ipc/mq');
+        const zmq = await import('@ipc/mq/zmq');
         const router = await zmq.router(endpoint, { linger: 0 });
         ctx.spawnPeer({ info: { endpoint } });
         return {
@@ -247,7 +247,7 @@ function zmqRouterCase(raw: boolean): BenchCase {
             close: async () => dealer.close(),
           };
         }
-        const { zmq } = await import('@ipc/mq');
+        const zmq = await import('@ipc/mq/zmq');
         return zmq.dealer(endpoint);
       },
     },
@@ -257,7 +257,7 @@ function zmqRouterCase(raw: boolean): BenchCase {
 // ---------------------------------------------------------------- AMQP through @ipc/mq
 
 async function amqpLink(ctx: CaseContext, inbound: string, outbound: string, owner: boolean): Promise<Link> {
-  const { amqp } = await import('@ipc/mq');
+  const amqp = await import('@ipc/mq/amqp');
   const conn = await amqp.connect(AMQP_URL);
   const qIn = await conn.queue(inbound, { durable: false });
   const qOut = await conn.queue(outbound, { durable: false });
@@ -353,7 +353,7 @@ function amqpCase(raw: boolean): BenchCase {
 
 function amqpQueue(prefix: string): BenchCase['queue'] {
   const open = async (ctx: QueueContext) => {
-    const { amqp } = await import('@ipc/mq');
+    const amqp = await import('@ipc/mq/amqp');
     const conn = await amqp.connect(AMQP_URL);
     const queue = await conn.queue(`${prefix}-${ctx.id}-w4`, { durable: false });
     return { conn, queue };
