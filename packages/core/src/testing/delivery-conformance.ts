@@ -91,10 +91,12 @@ export function describeDeliveryConformance(name: string, fixture: DeliveryConfo
     await expect(r.recvDelivery({ timeout: NOTHING_MS })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
   };
 
-  const expectRedelivery = (first: Delivery<unknown>, again: Delivery<unknown>): void => {
+  /** `exact`: no other delivery of the message can have happened in between (else attempt may be higher). */
+  const expectRedelivery = (first: Delivery<unknown>, again: Delivery<unknown>, exact = true): void => {
     expect(again.message).toEqual(first.message);
-    if (countsAttempts) expect(again.attempt).toBe(first.attempt + 1);
-    else expect(again.attempt).toBeGreaterThanOrEqual(1);
+    if (!countsAttempts) expect(again.attempt).toBeGreaterThanOrEqual(1);
+    else if (exact) expect(again.attempt).toBe(first.attempt + 1);
+    else expect(again.attempt).toBeGreaterThan(first.attempt);
   };
 
   describe(`${name}: delivery conformance`, () => {
@@ -125,7 +127,7 @@ export function describeDeliveryConformance(name: string, fixture: DeliveryConfo
         await d.nack();
         await one.close(); // else `one` may take it again (any consumer may)
         const again = await two.recvDelivery({ timeout: COMES_MS });
-        expectRedelivery(d, again);
+        expectRedelivery(d, again, false); // `one` may have fetched it ahead again before its close
         await again.ack();
       }));
 
