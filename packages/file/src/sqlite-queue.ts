@@ -550,7 +550,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
               ? this.stmts.kill.run('nacked without requeue', c.id).changes
               : c.attempt >= this.maxAttempts
                 ? this.stmts.kill.run(`nacked ${c.attempt} times`, c.id).changes
-              : this.stmts.release.run(Date.now() + delay, 0, c.id, this.consumer).changes;
+                : this.stmts.release.run(Date.now() + delay, 0, c.id, this.consumer).changes;
         } catch (err) {
           throw sqliteError(err, 'nack');
         }

@@ -335,7 +335,10 @@ export class Queue<T = unknown> implements Receiver<T>, AckableReceiver<T> {
   }
 
   /** Turns a taken message into what `get` returns (and watches the claims the take may have made). */
-  #deliver(r: Extract<TakeResult, { kind: 'message' }>, visibility: number | undefined): T | QueueDelivery<T> {
+  #deliver(
+    r: Extract<TakeResult, { kind: 'message' }>,
+    visibility: number | undefined,
+  ): T | QueueDelivery<T> {
     if (this.#ring.claimed > 0) this.#watchClaims();
     if (visibility === undefined) return this.#decode(r);
     let message: T;
@@ -382,7 +385,10 @@ export class Queue<T = unknown> implements Receiver<T>, AckableReceiver<T> {
       nack: async (options: NackOptions = {}) => {
         const delay = options.delay ?? 0;
         if (!(delay >= 0 && Number.isFinite(delay))) {
-          throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
+          throw new IpcError(
+            'ERR_INVALID_ARGUMENT',
+            `delay must be a non-negative number of ms, got ${delay}`,
+          );
         }
         settle();
         if (options.requeue === false) {

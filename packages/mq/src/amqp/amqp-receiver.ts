@@ -88,7 +88,7 @@ export class AmqpReceiver<M, T = M extends AmqpDelivery<infer U> ? U : M>
   async recv(options?: RecvOptions): Promise<M> {
     const delivery = await this.recvDelivery(options);
     if (this.manual) return delivery as M;
-    this.unacked = delivery as AmqpDelivery<unknown>;
+    this.unacked = delivery;
     return delivery.message as unknown as M;
   }
 
