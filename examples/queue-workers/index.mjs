@@ -7,10 +7,13 @@ if (process.argv[2] === 'worker') {
   const jobs = openQueue(process.argv[3]);
   const results = openQueue(process.argv[4]);
   for (;;) {
-    const job = await jobs.get({ ack: true });
-    if (job.message === null) break; // no more work
+    const job = await jobs.recvDelivery(); // same as jobs.get({ ack: true })
+    if (job.message === null) {
+      await job.ack(); // settled: close would give it back otherwise
+      break; // no more work
+    }
     await results.put({ n: job.message.n, square: job.message.n ** 2 });
-    job.ack();
+    await job.ack();
     jobs.taskDone();
   }
   await jobs.close();

@@ -21,6 +21,7 @@ import { constants } from 'node:os';
  * - `ERR_UNSUPPORTED` — not available on this platform or in this configuration.
  * - `ERR_SERVICE_UNAVAILABLE` — a service the transport needs (a broker) cannot be reached.
  * - `ERR_BUSY` — the server is at a connection limit and refused this connection; try again later.
+ * - `ERR_INVALID_STATE` — a call that the object's state no longer allows (a delivery acked or nacked twice).
  * - `ERR_INTERNAL` — a bug or an OS failure with no better code; `cause` has the details.
  */
 export type IpcErrorCode =
@@ -45,6 +46,7 @@ export type IpcErrorCode =
   | 'ERR_UNSUPPORTED'
   | 'ERR_SERVICE_UNAVAILABLE'
   | 'ERR_BUSY'
+  | 'ERR_INVALID_STATE'
   | 'ERR_INTERNAL';
 
 /** Options of {@link IpcError}. */

@@ -189,8 +189,8 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
   private delivery(c: Claimed<T>): Delivery<T> {
     let settled = false;
     const settle = (): void => {
+      if (settled) throw new IpcError('ERR_INVALID_STATE', 'this delivery was already acked or nacked');
       if (this.closing !== undefined || !this.held.has(c.name)) throw closedError();
-      if (settled) throw new IpcError('ERR_INVALID_ARGUMENT', 'this delivery was already acked or nacked');
       settled = true;
     };
     return {
@@ -201,9 +201,10 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
         this.ack(c.name);
       },
       nack: async (options: NackOptions = {}) => {
+        const delay = nackDelay(options);
         settle();
-        const delay = options.delay ?? 0;
-        if (delay <= 0) return this.nackNow(c.name);
+        if (options.requeue === false) return this.ack(c.name);
+        if (delay === 0) return this.nackNow(c.name);
         this.delays.set(
           c.name,
           setTimeout(() => {
@@ -349,6 +350,15 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
     }
     this.inbox.push({ name, message }, bytes.byteLength);
   }
+}
+
+/** The delay of a nack, checked (a bad one throws before the delivery is settled). */
+function nackDelay(options: NackOptions): number {
+  const delay = options.delay ?? 0;
+  if (!(delay >= 0 && Number.isFinite(delay))) {
+    throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
+  }
+  return delay;
 }
 
 function closedError(): IpcError {

@@ -510,8 +510,8 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
     if (h !== undefined) h.delivered = true;
     let settled = false;
     const settle = (): void => {
+      if (settled) throw new IpcError('ERR_INVALID_STATE', 'this delivery was already acked or nacked');
       if (this.closing !== undefined) throw closedError();
-      if (settled) throw new IpcError('ERR_INVALID_ARGUMENT', 'this delivery was already acked or nacked');
       settled = true;
       this.held.delete(c.id);
       this.schedulePump(); // one more claim fits under the prefetch
@@ -535,7 +535,6 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
         });
       },
       nack: async (options: NackOptions = {}) => {
-        settle();
         const delay = options.delay ?? 0;
         if (!(delay >= 0 && Number.isFinite(delay))) {
           throw new IpcError(
@@ -543,12 +542,15 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
             `delay must be a non-negative number of ms, got ${delay}`,
           );
         }
+        settle();
         let changes: number;
         try {
           changes =
-            c.attempt >= this.maxAttempts
-              ? this.stmts.kill.run(`nacked ${c.attempt} times`, c.id).changes
-              : this.stmts.release.run(Date.now() + delay, 0, c.id, this.consumer).changes;
+            options.requeue === false
+              ? this.stmts.kill.run('nacked without requeue', c.id).changes
+              : c.attempt >= this.maxAttempts
+                ? this.stmts.kill.run(`nacked ${c.attempt} times`, c.id).changes
+                : this.stmts.release.run(Date.now() + delay, 0, c.id, this.consumer).changes;
         } catch (err) {
           throw sqliteError(err, 'nack');
         }

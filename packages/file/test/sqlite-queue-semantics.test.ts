@@ -74,7 +74,7 @@ describe('SQLite queue semantics', () => {
       await q.send(1);
       const d = await q.recvDelivery({ timeout: 10_000 });
       await d.ack();
-      await expect(d.ack()).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await expect(d.ack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
       await q.send(2);
       const e = await q.recvDelivery({ timeout: 10_000 });
       await q.close();

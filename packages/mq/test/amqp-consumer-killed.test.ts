@@ -38,7 +38,7 @@ describeWithBroker('amqp consumer killed with SIGKILL', () => {
         const d = await rx.recv({ timeout: 10_000 });
         expect(got.has(d.message.n)).toBe(false);
         got.set(d.message.n, d.redelivered);
-        d.ack();
+        await d.ack();
       }
       // Every message arrived once here; exactly the 5 the dead consumer held are flagged redelivered.
       expect([...got.keys()].sort((x, y) => x - y)).toEqual([...Array(20).keys()]);
@@ -73,7 +73,7 @@ describeWithBroker('amqp consumer killed with SIGKILL', () => {
       const second = await queue.receiver({ ack: 'manual' });
       const again = await second.recv({ timeout: 5000 });
       expect(again).toMatchObject({ message: 'job', redelivered: true });
-      again.nack({ requeue: false }); // → dead-letter queue
+      await again.nack({ requeue: false }); // → dead-letter queue
       const deadRx = await dead.receiver();
       expect(await deadRx.recv({ timeout: 5000 })).toBe('job');
       await Promise.all([second.close(), deadRx.close()]);

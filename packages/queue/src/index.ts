@@ -2,7 +2,7 @@
  * @ipc/queue — a process-safe multi-producer / multi-consumer queue in shared memory, in the spirit of
  * Python's `multiprocessing.Queue` / `JoinableQueue`, that a killed process cannot wedge: `put`/`get`
  * with `signal` and `timeout`, `taskDone()`/`join()`, at-most-once `get` or at-least-once
- * `get({ ack: true })`, futex wake-ups (no polling while idle), and @ipc channel views.
+ * `get({ ack: true })` / `recvDelivery()`, futex wake-ups (no polling while idle), and @ipc channel views.
  *
  * @example
  * ```ts
@@ -22,4 +22,12 @@ export { QueueSender } from './queue-sender.js';
 export { QueueReceiver } from './queue-receiver.js';
 export { queueChannel } from './queue-channel.js';
 export { cleanupStale } from './cleanup-stale.js';
-export type { CreateQueueOptions, Delivery, GetOptions, PutOptions, QueueOptions } from './queue-options.js';
+export type {
+  CreateQueueOptions,
+  GetOptions,
+  PutOptions,
+  QueueDelivery,
+  QueueOptions,
+} from './queue-options.js';
+/** The @ipc delivery contract, which {@link QueueDelivery} implements (re-exported from `@ipc/core`). */
+export type { AckableReceiver, Delivery, NackOptions } from '@ipc/core';

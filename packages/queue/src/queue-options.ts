@@ -1,4 +1,4 @@
-import type { CodecOption } from '@ipc/core';
+import type { CodecOption, Delivery } from '@ipc/core';
 
 /** Options of every queue handle ({@link openQueue} and {@link createQueue}). */
 export interface QueueOptions<T = unknown> {
@@ -40,7 +40,7 @@ export interface GetOptions {
   /** Milliseconds to wait at most for a message (`ERR_TIMEOUT`); default no limit. 0 = do not wait. */
   timeout?: number | undefined;
   /**
-   * `true`: at-least-once. The message stays in the queue, invisible, until {@link Delivery.ack};
+   * `true`: at-least-once. The message stays in the queue, invisible, until {@link QueueDelivery.ack};
    * if this process dies first, or `visibilityTimeout` passes, it is delivered again (to any
    * consumer). Default `false`: at-most-once — the message leaves the queue as `get` returns it.
    */
@@ -57,15 +57,19 @@ export interface PutOptions {
   timeout?: number | undefined;
 }
 
-/** A message got with `{ ack: true }`: acknowledge it once handled. */
-export interface Delivery<T> {
-  /** The message. */
-  readonly message: T;
+/**
+ * A message got with `{ ack: true }` (or `recvDelivery()`): the @ipc {@link Delivery} contract —
+ * async `ack()`, `nack({ requeue, delay })` — plus the queue's synchronous {@link tryAck}.
+ *
+ * In the queue, `attempt` is always 1: a record carries no delivery count. `nack({ delay })` keeps
+ * the message in flight (invisible) for `delay` ms, then any waiting consumer redelivers it; if
+ * this process dies meanwhile it comes back at once. `nack({ requeue: false })` drops it.
+ */
+export interface QueueDelivery<T> extends Delivery<T> {
   /**
-   * Removes the message from the queue for good. Returns false when it is too late: the visibility
-   * timeout passed (or `nack` was called) and the message was handed out again.
+   * Acknowledges synchronously (the queue's former `ack()`): true when the message is removed, false
+   * when it is too late (the visibility timeout passed and it was handed out again, it was already
+   * settled, or the handle closed). Never throws.
    */
-  ack(): boolean;
-  /** Puts the message back at once for another delivery. Returns false when it was not in flight any more. */
-  nack(): Promise<boolean>;
+  tryAck(): boolean;
 }

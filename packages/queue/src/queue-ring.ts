@@ -537,6 +537,18 @@ export class QueueRing {
     return true;
   }
 
+  /**
+   * Keeps a delivery made with ack in flight for `delay` more ms (head lock held): the recovery of a
+   * waiting consumer redelivers it once that deadline passed. False when it was not in flight.
+   */
+  nackLaterLocked(position: number, lease: number, delay: number): boolean {
+    const w = (position & this.mask) >> 2;
+    if (Atomics.load(this.ringI32, w + R_OWNER) !== this.ids.selfId) return false;
+    if (Atomics.load(this.ringI32, w + R_STATE) !== stateWord(lease, S_IN_FLIGHT)) return false;
+    this.f64[(w >> 1) + R_DEADLINE_F64] = Date.now() + delay;
+    return true;
+  }
+
   // ---------------------------------------------------------------- recovery
 
   /**

@@ -1,6 +1,8 @@
 import {
   IpcError,
   receiveUntilClosed,
+  type AckableReceiver,
+  type NackOptions,
   resolveCodec,
   throwIfAborted,
   type Codec,
@@ -8,7 +10,7 @@ import {
   type RecvOptions,
 } from '@ipc/core';
 import { cpuOversubscribed, futexWaitAsync, futexWake } from '@ipc/shm';
-import type { Delivery, GetOptions, PutOptions, QueueOptions } from './queue-options.js';
+import type { GetOptions, PutOptions, QueueDelivery, QueueOptions } from './queue-options.js';
 import { ProcessTable } from './process-table.js';
 import {
   armToken,
@@ -76,7 +78,7 @@ function timedOut(timeout: number | undefined): IpcError {
  *
  * @typeParam T - the type of the messages
  */
-export class Queue<T = unknown> implements Receiver<T> {
+export class Queue<T = unknown> implements Receiver<T>, AckableReceiver<T> {
   /** The segment's name (`/dev/shm/<name>`). */
   readonly name: string;
   readonly #segment: QueueSegment;
@@ -91,6 +93,8 @@ export class Queue<T = unknown> implements Receiver<T> {
   #pendingPuts = 0;
   #putTail: Promise<void> = RESOLVED;
   #claimTimer: NodeJS.Timeout | undefined;
+  /** Deliveries of this handle not settled yet: its close gives them back. */
+  readonly #unsettled = new Set<{ position: number; lease: number }>();
 
   /** @internal Use {@link createQueue} or {@link openQueue}. */
   constructor(segment: QueueSegment, options: QueueOptions<T>) {
@@ -259,15 +263,15 @@ export class Queue<T = unknown> implements Receiver<T> {
 
   /**
    * Gets the next message, waiting while the queue is empty. With `{ ack: true }` resolves a
-   * {@link Delivery} (at-least-once); otherwise the message (at-most-once: it leaves the queue now).
+   * {@link QueueDelivery} (at-least-once); otherwise the message (at-most-once: it leaves the queue now).
    * Rejects with `ERR_TIMEOUT`, `ERR_ABORTED` (nothing is taken), `ERR_CLOSED` (this handle closed, or
    * every sender view of the queue closed and the queue is drained), `ERR_PEER_GONE` (drained, and a
    * sender view's process died), `ERR_DECODE` (that message is dropped; the next get goes on).
    */
-  get(options: GetOptions & { ack: true }): Promise<Delivery<T>>;
+  get(options: GetOptions & { ack: true }): Promise<QueueDelivery<T>>;
   get(options?: GetOptions & { ack?: false | undefined }): Promise<T>;
-  get(options?: GetOptions): Promise<T | Delivery<T>>;
-  get(options: GetOptions = {}): Promise<T | Delivery<T>> {
+  get(options?: GetOptions): Promise<T | QueueDelivery<T>>;
+  get(options: GetOptions = {}): Promise<T | QueueDelivery<T>> {
     let visibility: number | undefined;
     let deadline: number | undefined;
     try {
@@ -287,6 +291,22 @@ export class Queue<T = unknown> implements Receiver<T> {
     this.#checkOpen();
     const r = this.#ring.take(undefined);
     return r.kind === 'message' ? (this.#deliver(r, undefined) as T) : undefined;
+  }
+
+  /**
+   * Same as `get({ ack: true })` with `signal` and `timeout`: the {@link AckableReceiver} contract.
+   * Unsettled deliveries go back to the queue (redelivered first) when this handle closes.
+   */
+  recvDelivery(options: RecvOptions = {}): Promise<QueueDelivery<T>> {
+    return this.get({ signal: options.signal, timeout: options.timeout, ack: true });
+  }
+
+  /**
+   * Iterates deliveries (as {@link recvDelivery}) until this handle closes, or every sender view closed
+   * and the queue is drained. Breaking out of the loop does not close the handle.
+   */
+  deliveries(): AsyncIterable<QueueDelivery<T>> {
+    return { [Symbol.asyncIterator]: () => receiveUntilClosed(() => this.recvDelivery()) };
   }
 
   /** Same as {@link get} without `ack`: the {@link Receiver} contract. */
@@ -315,7 +335,10 @@ export class Queue<T = unknown> implements Receiver<T> {
   }
 
   /** Turns a taken message into what `get` returns (and watches the claims the take may have made). */
-  #deliver(r: Extract<TakeResult, { kind: 'message' }>, visibility: number | undefined): T | Delivery<T> {
+  #deliver(
+    r: Extract<TakeResult, { kind: 'message' }>,
+    visibility: number | undefined,
+  ): T | QueueDelivery<T> {
     if (this.#ring.claimed > 0) this.#watchClaims();
     if (visibility === undefined) return this.#decode(r);
     let message: T;
@@ -325,17 +348,61 @@ export class Queue<T = unknown> implements Receiver<T> {
       this.#ring.ack(r.position, r.lease);
       throw err;
     }
+    return this.#delivery(message, r.position, r.lease);
+  }
+
+  /** A delivery in flight, unsettled until its ack or nack (or this handle's close, which gives it back). */
+  #delivery(message: T, position: number, lease: number): QueueDelivery<T> {
     const ring = this.#ring;
+    const unsettled = this.#unsettled;
+    const key = { position, lease };
+    unsettled.add(key);
+    let settled = false;
+    const settle = (): void => {
+      if (settled) throw new IpcError('ERR_INVALID_STATE', 'this delivery was already acked or nacked');
+      this.#checkOpen();
+      settled = true;
+      unsettled.delete(key);
+    };
+    const tooLate = (): IpcError =>
+      new IpcError(
+        'ERR_TIMEOUT',
+        `the visibility timeout elapsed: the message was handed out again (queue ${this.name})`,
+      );
     return {
       message,
-      ack: () => ring.ack(r.position, r.lease),
-      nack: async () => {
+      attempt: 1,
+      tryAck: () => {
+        if (settled || this.#closing !== undefined) return false;
+        settled = true;
+        unsettled.delete(key);
+        return ring.ack(position, lease);
+      },
+      ack: async () => {
+        settle();
+        if (!ring.ack(position, lease)) throw tooLate();
+      },
+      nack: async (options: NackOptions = {}) => {
+        const delay = options.delay ?? 0;
+        if (!(delay >= 0 && Number.isFinite(delay))) {
+          throw new IpcError(
+            'ERR_INVALID_ARGUMENT',
+            `delay must be a non-negative number of ms, got ${delay}`,
+          );
+        }
+        settle();
+        if (options.requeue === false) {
+          if (!ring.ack(position, lease)) throw tooLate();
+          return;
+        }
         await ring.headLock.acquire(() => undefined);
+        let ok: boolean;
         try {
-          return ring.nackLocked(r.position, r.lease);
+          ok = delay > 0 ? ring.nackLaterLocked(position, lease, delay) : ring.nackLocked(position, lease);
         } finally {
           ring.headLock.release();
         }
+        if (!ok) throw tooLate();
       },
     };
   }
@@ -361,7 +428,7 @@ export class Queue<T = unknown> implements Receiver<T> {
     options: GetOptions,
     visibility: number | undefined,
     deadline: number | undefined,
-  ): Promise<T | Delivery<T>> {
+  ): Promise<T | QueueDelivery<T>> {
     const { signal } = options;
     const i32 = this.#i32;
     const ring = this.#ring;
@@ -589,6 +656,7 @@ export class Queue<T = unknown> implements Receiver<T> {
     if (this.#claimTimer !== undefined) clearTimeout(this.#claimTimer);
     this.#claimTimer = undefined;
     await this.#releaseClaims(() => undefined);
+    await this.#giveBackUnsettled();
     const i32 = this.#i32;
     for (const word of [W_NOT_EMPTY, W_NOT_FULL, W_JOIN]) futexWake(i32, word);
     this.#ring.tailLock.wakeAll();
@@ -604,6 +672,19 @@ export class Queue<T = unknown> implements Receiver<T> {
       }
     }
     this.#segment.shm.close();
+  }
+
+  /** Puts this handle's unsettled deliveries back for redelivery (at close). */
+  async #giveBackUnsettled(): Promise<void> {
+    if (this.#unsettled.size === 0) return;
+    const ring = this.#ring;
+    await ring.headLock.acquire(() => undefined);
+    try {
+      for (const { position, lease } of this.#unsettled) ring.nackLocked(position, lease);
+    } finally {
+      ring.headLock.release();
+    }
+    this.#unsettled.clear();
   }
 
   #checkOpen(): void {

@@ -15,13 +15,13 @@ test('a consumer SIGKILLed while holding an un-acked message: the message is red
     // job 1 is in flight in the child: this process gets job 2, then nothing until the child dies.
     const second = await queue.get({ ack: true });
     expect(second.message).toEqual({ job: 2 });
-    expect(second.ack()).toBe(true);
+    expect(second.tryAck()).toBe(true);
     await expect(queue.get({ timeout: 50 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
     child.kill('SIGKILL');
     await exited(child);
     const again = await queue.get({ ack: true, timeout: 10_000 });
     expect(again.message).toEqual({ job: 1 });
-    expect(again.ack()).toBe(true);
+    expect(again.tryAck()).toBe(true);
     expect(queue.empty).toBe(true);
   } finally {
     await queue.close();
@@ -47,13 +47,14 @@ test('an un-acked delivery comes back after its visibility timeout; a late ack t
     const first = await queue.get({ ack: true, visibilityTimeout: 30 });
     const second = await queue.get({ ack: true, timeout: 5000 });
     expect(second.message).toBe('m');
-    expect(first.ack()).toBe(false);
-    expect(await second.nack()).toBe(true);
+    expect(first.tryAck()).toBe(false);
+    await second.nack();
     const third = await queue.get({ ack: true, timeout: 1000 });
     expect(third.message).toBe('m');
-    expect(second.ack()).toBe(false);
-    expect(third.ack()).toBe(true);
-    expect(third.ack()).toBe(false);
+    expect(second.tryAck()).toBe(false);
+    await expect(second.ack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
+    expect(third.tryAck()).toBe(true);
+    expect(third.tryAck()).toBe(false);
     await expect(queue.get({ timeout: 0 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
   } finally {
     await queue.close();

@@ -56,7 +56,7 @@ test('join() forgives the tasks of a consumer that died before taskDone()', asyn
     // The message was in flight (ack) in the dead consumer: it comes back, and join waits for it.
     const again = await queue.get({ ack: true, timeout: 10_000 });
     expect(again.message).toEqual({ job: 7 });
-    again.ack();
+    await again.ack();
     queue.taskDone();
     await joining;
   } finally {

@@ -9,6 +9,13 @@ export {
   type ConformanceFixture,
   type EchoPeer,
 } from './conformance.js';
+export {
+  describeDeliveryConformance,
+  type DeliveryConformanceFixture,
+  type DeliveryQueue,
+  holdingConsumerProcess,
+  type HoldingConsumer,
+} from './delivery-conformance.js';
 export { childEchoPeer } from './child-echo-peer.js';
 export { tempDir, uniqueName } from './temp-path.js';
 export {

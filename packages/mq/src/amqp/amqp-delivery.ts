@@ -1,19 +1,26 @@
+import { IpcError, type Delivery, type NackOptions } from '@ipc/core';
 import type { Channel, ConsumeMessage } from 'amqplib';
 
-/** Options of {@link Delivery.nack}. */
-export interface NackOptions {
-  /** Put the message back in the queue (`true`, the default) or drop it — to the dead-letter exchange if the queue has one. */
-  requeue?: boolean | undefined;
-}
+export type { NackOptions } from '@ipc/core';
+
+/** Where the channel a delivery came on stands: still consuming, its receiver closed, or dropped (reconnect). */
+export type AmqpChannelState = 'open' | 'closed' | 'gone';
 
 /**
- * One message from a queue with manual acknowledgement. Until `ack()` the broker keeps it: if this
- * consumer dies or its connection drops, the message goes to another consumer (`redelivered` set).
+ * One message from a queue with manual acknowledgement: the @ipc {@link Delivery} contract of
+ * `@ipc/core`, plus AMQP's fields. Until `ack()` the broker keeps it: if this consumer dies, its
+ * connection drops or its receiver closes, the message goes to another consumer (`redelivered` set).
+ *
+ * AMQP 0-9-1 limits: `attempt` counts deliveries only on queues whose broker says so (a quorum
+ * queue's `x-delivery-count` header); elsewhere it is 1 on a first delivery and 2 on any
+ * redelivery. `nack({ delay })` above 0 rejects with `ERR_UNSUPPORTED` (no delayed requeue without
+ * broker plugins). `ack()` resolves once the ack is written to the connection: AMQP does not
+ * confirm acks.
  *
  * @typeParam T - the decoded message
  */
-export class Delivery<T> {
-  private settled = false;
+export class AmqpDelivery<T> implements Delivery<T> {
+  #settled = false;
 
   /** @internal */
   constructor(
@@ -21,8 +28,19 @@ export class Delivery<T> {
     readonly message: T,
     private readonly raw: ConsumeMessage,
     private readonly channel: Channel,
-    private readonly isCurrent: (channel: Channel) => boolean,
+    private readonly stateOf: (channel: Channel) => AmqpChannelState,
   ) {}
+
+  /**
+   * How many times the broker delivered this message, this time included: from the
+   * `x-delivery-count` header where the broker sets it (quorum queues), else 1, or 2 when
+   * `redelivered`.
+   */
+  get attempt(): number {
+    const count = this.raw.properties.headers?.['x-delivery-count'] as unknown;
+    if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return count + 1;
+    return this.raw.fields.redelivered ? 2 : 1;
+  }
 
   /** Whether the broker delivered this message before (to a consumer that did not acknowledge it). */
   get redelivered(): boolean {
@@ -45,20 +63,46 @@ export class Delivery<T> {
   }
 
   /**
-   * Acknowledges: the broker forgets the message. Idempotent. Does nothing when the channel it came
-   * on is gone (the broker has already put it back for redelivery).
+   * Acknowledges: the broker forgets the message. Rejects with `ERR_INVALID_STATE` when already
+   * settled, `ERR_CLOSED` after its receiver closed and `ERR_PEER_GONE` when the connection it came
+   * on dropped (in both the broker has put it back for redelivery).
    */
-  ack(): void {
-    if (this.settled) return;
-    this.settled = true;
-    if (this.isCurrent(this.channel)) this.channel.ack(this.raw);
+  async ack(): Promise<void> {
+    this.#settle();
+    this.#send(() => this.channel.ack(this.raw));
   }
 
-  /** Rejects: requeued (default) or dropped / dead-lettered with `{ requeue: false }`. Idempotent. */
-  nack(options: NackOptions = {}): void {
-    if (this.settled) return;
-    this.settled = true;
-    if (this.isCurrent(this.channel)) this.channel.nack(this.raw, false, options.requeue ?? true);
+  /**
+   * Rejects: requeued (default) or dropped / dead-lettered with `{ requeue: false }`. A `delay` above
+   * 0 rejects with `ERR_UNSUPPORTED` (a bad one with `ERR_INVALID_ARGUMENT`), leaving the delivery
+   * unsettled. Otherwise rejects as {@link ack}.
+   */
+  async nack(options: NackOptions = {}): Promise<void> {
+    const delay = options.delay ?? 0;
+    if (!(delay >= 0 && Number.isFinite(delay))) {
+      throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
+    }
+    if (delay > 0) {
+      throw new IpcError(
+        'ERR_UNSUPPORTED',
+        'AMQP 0-9-1 cannot requeue a message after a delay (use a dead-letter exchange with a message TTL)',
+      );
+    }
+    this.#settle();
+    this.#send(() => this.channel.nack(this.raw, false, options.requeue ?? true));
+  }
+
+  /** @internal Acknowledges if not settled yet and still possible; never throws (the auto-ack receiver). */
+  ackQuietly(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    if (this.stateOf(this.channel) === 'open') {
+      try {
+        this.channel.ack(this.raw);
+      } catch {
+        // the channel closed meanwhile: the broker redelivers it
+      }
+    }
   }
 
   /** @internal The channel it came on. */
@@ -68,6 +112,30 @@ export class Delivery<T> {
 
   /** @internal Whether ack or nack was called. */
   get done(): boolean {
-    return this.settled;
+    return this.#settled;
+  }
+
+  #settle(): void {
+    if (this.#settled) throw new IpcError('ERR_INVALID_STATE', 'this delivery was already acked or nacked');
+    const state = this.stateOf(this.channel);
+    if (state === 'closed') throw new IpcError('ERR_CLOSED', 'the receiver of this delivery is closed');
+    if (state === 'gone') {
+      throw new IpcError(
+        'ERR_PEER_GONE',
+        'the connection this delivery came on dropped: the broker redelivers the message',
+      );
+    }
+    this.#settled = true;
+  }
+
+  #send(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      throw new IpcError('ERR_PEER_GONE', 'the channel this delivery came on closed', { cause: err });
+    }
   }
 }
+
+/** The former name of {@link AmqpDelivery} (kept for compatibility). */
+export { AmqpDelivery as Delivery };

@@ -5,6 +5,7 @@ import {
   resolveCodec,
   type Codec,
   type CodecOption,
+  type AckableReceiver,
   type MessageValidator,
   type Receiver,
   type RecvOptions,
@@ -12,7 +13,7 @@ import {
 import { Inbox } from '@ipc/core/internal';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
-import { Delivery } from './amqp-delivery.js';
+import { AmqpDelivery, type AmqpChannelState } from './amqp-delivery.js';
 import { fromAmqpError } from './amqp-error.js';
 import { END_HEADER } from './amqp-wire.js';
 import type { AmqpSession } from './amqp-session.js';
@@ -24,7 +25,8 @@ export interface AmqpReceiverOptions<T = unknown> {
   /**
    * `'auto'` (default): a `Receiver<T>`; each message is acknowledged when you ask for the next one
    * (`recv` or the next loop turn), so a handler that throws loses nothing: at close the message is
-   * requeued. `'manual'`: a `Receiver<Delivery<T>>`; call `ack()` / `nack()` yourself.
+   * requeued. `'manual'`: a `Receiver<AmqpDelivery<T>>`; call `ack()` / `nack()` yourself.
+   * `recvDelivery()` and `deliveries()` hand out deliveries in either mode.
    */
   ack?: 'auto' | 'manual' | undefined;
   /** The codec (default: the queue's, then the connection's, then `msgpack`). */
@@ -39,13 +41,16 @@ export interface AmqpReceiverOptions<T = unknown> {
 export type ConsumeSource = (channel: Channel) => Promise<string>;
 
 /**
- * A consumer behind the {@link Receiver} contract, re-opened after every reconnect. Messages that
- * arrived on a channel that is gone are skipped: the broker redelivers them.
+ * A consumer behind the {@link Receiver} and {@link AckableReceiver} contracts, re-opened after every
+ * reconnect. Messages that arrived on a channel that is gone are skipped: the broker redelivers them.
  *
- * @typeParam M - what `recv` returns: `T` (auto ack) or `Delivery<T>` (manual ack)
+ * @typeParam M - what `recv` returns: `T` (auto ack) or `AmqpDelivery<T>` (manual ack)
+ * @typeParam T - the decoded message (worked out from `M`)
  */
-export class AmqpReceiver<M> implements Receiver<M>, Attachment {
-  private readonly inbox = new Inbox<Delivery<unknown>>({
+export class AmqpReceiver<M, T = M extends AmqpDelivery<infer U> ? U : M>
+  implements Receiver<M>, AckableReceiver<T>, Attachment
+{
+  private readonly inbox = new Inbox<AmqpDelivery<unknown>>({
     highWaterMessages: Infinity,
     highWaterBytes: Infinity,
   });
@@ -53,7 +58,7 @@ export class AmqpReceiver<M> implements Receiver<M>, Attachment {
   private readonly validate: ((value: unknown) => unknown) | undefined;
   private readonly manual: boolean;
   private channel: Channel | undefined;
-  private unacked: Delivery<unknown> | undefined;
+  private unacked: AmqpDelivery<unknown> | undefined;
   private closing: Promise<void> | undefined;
   private ends = 0;
   private queueName = '';
@@ -81,14 +86,29 @@ export class AmqpReceiver<M> implements Receiver<M>, Attachment {
 
   /** Receives the next message (auto ack: acknowledges the previous one first). */
   async recv(options?: RecvOptions): Promise<M> {
+    const delivery = await this.recvDelivery(options);
+    if (this.manual) return delivery as M;
+    this.unacked = delivery;
+    return delivery.message as unknown as M;
+  }
+
+  /**
+   * Receives the next message as a delivery to `ack()` or `nack()` by hand, in either ack mode (in
+   * auto mode, acknowledges the message `recv` handed out before). Rejects with `ERR_TIMEOUT`,
+   * `ERR_ABORTED` (nothing taken) and `ERR_CLOSED` once closed or ended.
+   */
+  async recvDelivery(options?: RecvOptions): Promise<AmqpDelivery<T>> {
     if (!this.manual) this.settlePrevious();
     for (;;) {
       const delivery = await this.inbox.recv(options);
       if (!this.isCurrent(delivery.channelOf())) continue; // its channel is gone: redelivered
-      if (this.manual) return delivery as M;
-      this.unacked = delivery;
-      return delivery.message as M;
+      return delivery as AmqpDelivery<T>;
     }
+  }
+
+  /** Iterates deliveries (manual ack) until closed or ended. Breaking out does not close the receiver. */
+  deliveries(): AsyncIterable<AmqpDelivery<T>> {
+    return { [Symbol.asyncIterator]: () => receiveUntilClosed(() => this.recvDelivery()) };
   }
 
   /** Iterates messages until closed or ended (`endAfter`). Breaking out does not close the receiver. */
@@ -137,10 +157,13 @@ export class AmqpReceiver<M> implements Receiver<M>, Attachment {
 
   private isCurrent = (channel: Channel): boolean => channel === this.channel;
 
+  private stateOf = (channel: Channel): AmqpChannelState =>
+    this.closing !== undefined ? 'closed' : channel === this.channel ? 'open' : 'gone';
+
   private settlePrevious(): void {
     const previous = this.unacked;
     this.unacked = undefined;
-    previous?.ack();
+    previous?.ackQuietly();
   }
 
   private onMessage(channel: Channel, msg: ConsumeMessage | null): void {
@@ -171,6 +194,6 @@ export class AmqpReceiver<M> implements Receiver<M>, Attachment {
       this.inbox.pushError(err);
       return;
     }
-    this.inbox.push(new Delivery(message, msg, channel, this.isCurrent));
+    this.inbox.push(new AmqpDelivery(message, msg, channel, this.stateOf));
   }
 }

@@ -20,7 +20,7 @@
  * @packageDocumentation
  */
 export { AmqpConnection, connect, type AmqpConnectOptions } from './amqp-connection.js';
-export { Delivery, type NackOptions } from './amqp-delivery.js';
+export { AmqpDelivery, Delivery, type NackOptions } from './amqp-delivery.js';
 export {
   AmqpExchange,
   type ExchangeOptions,

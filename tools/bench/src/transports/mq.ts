@@ -392,7 +392,7 @@ function amqpQueue(prefix: string): BenchCase['queue'] {
       return {
         get: async () => {
           const delivery = await rx.recv();
-          delivery.ack();
+          await delivery.ack();
           return delivery.message;
         },
         close: async () => {

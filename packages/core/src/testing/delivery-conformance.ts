@@ -1,0 +1,331 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from '@jest/globals';
+import type { AckableReceiver, Delivery } from '../delivery.js';
+
+/** A consumer in another process that holds one unsettled delivery. */
+export interface HoldingConsumer {
+  /** The message it holds (as it reported it). */
+  message: unknown;
+  /** Kills it abruptly (SIGKILL) and resolves once it is dead. */
+  kill: () => Promise<void>;
+}
+
+/** One fresh, empty queue of the transport under test, made by {@link DeliveryConformanceFixture.queue}. */
+export interface DeliveryQueue {
+  /** Puts one message on the queue (from this process). Messages are plain JSON-like values. */
+  send: (message: unknown) => Promise<void>;
+  /** Opens a new consumer of this queue: each call is another receiver, as another process would have. */
+  receiver: () => Promise<AckableReceiver<unknown>>;
+  /**
+   * Starts a real child process that receives one delivery from this queue, reports it, and holds
+   * it without settling it until it is killed. Resolves once it holds it.
+   */
+  spawnHoldingConsumer: () => Promise<HoldingConsumer>;
+  /** Removes the queue and whatever else the fixture made (receivers the suite opened are closed by then). */
+  cleanup?: () => Promise<void>;
+}
+
+/** What the delivery suite asks a transport's fixture for, and what the transport can honour. */
+export interface DeliveryConformanceFixture {
+  /** Makes a fresh, empty queue. */
+  queue: () => Promise<DeliveryQueue>;
+  /**
+   * Whether `attempt` counts every delivery (default true). False for a transport that only tells
+   * a first delivery (1) from a redelivery (at least 2), or cannot tell at all (always 1): the suite
+   * then only asks for `attempt >= 1`.
+   */
+  countsAttempts?: boolean;
+  /**
+   * Whether `nack({ delay })` is honoured (default true). False: the suite expects it to reject
+   * with `ERR_UNSUPPORTED` and leave the delivery unsettled.
+   */
+  nackDelay?: boolean;
+  /** How long to wait at most for a killed consumer's message to come back, in ms (default 30,000). */
+  redeliveryTimeout?: number;
+}
+
+/** How long the suite waits to be sure that no message comes, in ms (a negative check: load cannot fail it). */
+const NOTHING_MS = 300;
+/** How long the suite waits at most for a message a close gave back, in ms (less than common visibility timeouts). */
+const GIVEN_BACK_MS = 10_000;
+/** How long the suite waits at most for a message that must come, in ms. */
+const COMES_MS = 30_000;
+
+/**
+ * The conformance suite of acknowledged delivery ({@link AckableReceiver}, {@link Delivery}) that
+ * every at-least-once @ipc transport runs with its own fixture: ack removes the message for every
+ * consumer, nack redelivers (with `attempt` one higher, after `delay`), `nack({ requeue: false })`
+ * removes, a SIGKILLed consumer's unsettled message comes back, settling twice fails with
+ * `ERR_INVALID_STATE` and after close with `ERR_CLOSED`, close gives back what was not settled,
+ * `recvDelivery` times out and aborts without losing a message, `deliveries()` iterates.
+ *
+ * @example
+ * ```ts
+ * import { describeDeliveryConformance } from '@ipc/core/testing';
+ * describeDeliveryConformance('sqlite queue', { queue: async () => makeQueue() });
+ * ```
+ */
+export function describeDeliveryConformance(name: string, fixture: DeliveryConformanceFixture): void {
+  const countsAttempts = fixture.countsAttempts !== false;
+  const nackDelay = fixture.nackDelay !== false;
+
+  const withQueue = async (
+    body: (q: DeliveryQueue, open: () => Promise<AckableReceiver<unknown>>) => Promise<void>,
+  ): Promise<void> => {
+    const q = await fixture.queue();
+    const opened: AckableReceiver<unknown>[] = [];
+    const open = async (): Promise<AckableReceiver<unknown>> => {
+      const r = await q.receiver();
+      opened.push(r);
+      return r;
+    };
+    try {
+      await body(q, open);
+    } finally {
+      await Promise.allSettled(opened.map((r) => r.close()));
+      await q.cleanup?.();
+    }
+  };
+
+  const expectNothing = async (r: AckableReceiver<unknown>): Promise<void> => {
+    await expect(r.recvDelivery({ timeout: NOTHING_MS })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+  };
+
+  /** `exact`: no other delivery of the message can have happened in between (else attempt may be higher). */
+  const expectRedelivery = (first: Delivery<unknown>, again: Delivery<unknown>, exact = true): void => {
+    expect(again.message).toEqual(first.message);
+    if (!countsAttempts) expect(again.attempt).toBeGreaterThanOrEqual(1);
+    else if (exact) expect(again.attempt).toBe(first.attempt + 1);
+    else expect(again.attempt).toBeGreaterThan(first.attempt);
+  };
+
+  describe(`${name}: delivery conformance`, () => {
+    it('delivers a message once with attempt 1, and ack removes it for every consumer', () =>
+      withQueue(async (q, open) => {
+        await q.send({ job: 'a' });
+        await q.send({ job: 'b' });
+        const first = await open();
+        const d = await first.recvDelivery({ timeout: COMES_MS });
+        expect(d.message).toEqual({ job: 'a' });
+        expect(d.attempt).toBe(1);
+        await d.ack();
+        await first.close(); // 'b', if it was fetched ahead, goes back
+        const second = await open();
+        const b = await second.recvDelivery({ timeout: COMES_MS });
+        expect(b.message).toEqual({ job: 'b' });
+        await b.ack();
+        await expectNothing(second);
+      }));
+
+    it('hides a claimed message from other consumers until it is settled', () =>
+      withQueue(async (q, open) => {
+        await q.send('only');
+        const one = await open();
+        const d = await one.recvDelivery({ timeout: COMES_MS });
+        const two = await open();
+        await expectNothing(two);
+        await d.nack();
+        await one.close(); // else `one` may take it again (any consumer may)
+        const again = await two.recvDelivery({ timeout: COMES_MS });
+        expectRedelivery(d, again, false); // `one` may have fetched it ahead again before its close
+        await again.ack();
+      }));
+
+    it('redelivers a nacked message with attempt one higher, each time', () =>
+      withQueue(async (q, open) => {
+        await q.send({ job: 'n' });
+        const r = await open();
+        let d = await r.recvDelivery({ timeout: COMES_MS });
+        expect(d.attempt).toBe(1);
+        for (let i = 0; i < 3; i++) {
+          await d.nack();
+          const again = await r.recvDelivery({ timeout: COMES_MS });
+          expectRedelivery(d, again);
+          d = again;
+        }
+        await d.ack();
+        await expectNothing(r);
+      }));
+
+    if (nackDelay) {
+      it('nack with a delay keeps the message invisible, then redelivers it', () =>
+        withQueue(async (q, open) => {
+          await q.send('later');
+          const r = await open();
+          const d = await r.recvDelivery({ timeout: COMES_MS });
+          await d.nack({ delay: 5000 });
+          await expectNothing(r);
+          const again = await r.recvDelivery({ timeout: COMES_MS });
+          expectRedelivery(d, again);
+          await again.ack();
+        }));
+    } else {
+      it('nack with a delay rejects with ERR_UNSUPPORTED and leaves the delivery unsettled', () =>
+        withQueue(async (q, open) => {
+          await q.send('later');
+          const r = await open();
+          const d = await r.recvDelivery({ timeout: COMES_MS });
+          await expect(d.nack({ delay: 100 })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+          await d.ack();
+          await expectNothing(r);
+        }));
+    }
+
+    it('rejects a bad nack delay with ERR_INVALID_ARGUMENT and leaves the delivery unsettled', () =>
+      withQueue(async (q, open) => {
+        await q.send('x');
+        const r = await open();
+        const d = await r.recvDelivery({ timeout: COMES_MS });
+        await expect(d.nack({ delay: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+        await expect(d.nack({ delay: Number.NaN })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+        await d.ack();
+        await expectNothing(r);
+      }));
+
+    it('nack with requeue false removes the message', () =>
+      withQueue(async (q, open) => {
+        await q.send('poison');
+        await q.send('next');
+        const r = await open();
+        const d = await r.recvDelivery({ timeout: COMES_MS });
+        expect(d.message).toBe('poison');
+        await d.nack({ requeue: false });
+        const next = await r.recvDelivery({ timeout: COMES_MS });
+        expect(next.message).toBe('next');
+        await next.ack();
+        await expectNothing(r);
+      }));
+
+    it('fails a second ack or nack with ERR_INVALID_STATE', () =>
+      withQueue(async (q, open) => {
+        await q.send(1);
+        await q.send(2);
+        const r = await open();
+        const acked = await r.recvDelivery({ timeout: COMES_MS });
+        await acked.ack();
+        await expect(acked.ack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
+        await expect(acked.nack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
+        const nacked = await r.recvDelivery({ timeout: COMES_MS });
+        expect(nacked.message).toBe(2);
+        await nacked.nack();
+        await expect(nacked.ack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
+        await expect(nacked.nack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
+        const again = await r.recvDelivery({ timeout: COMES_MS });
+        expect(again.message).toBe(2);
+        await again.ack();
+      }));
+
+    it('fails ack and nack after close with ERR_CLOSED, and gives the message back', () =>
+      withQueue(async (q, open) => {
+        await q.send('kept');
+        const r = await open();
+        const d = await r.recvDelivery({ timeout: COMES_MS });
+        await r.close();
+        await r.close();
+        await expect(d.ack()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+        await expect(d.nack()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+        await expect(r.recvDelivery()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+        const other = await open();
+        // Given back by the close, not by a visibility timeout (30 s by default on most transports).
+        const again = await other.recvDelivery({ timeout: GIVEN_BACK_MS });
+        expectRedelivery(d, again);
+        await again.ack();
+      }));
+
+    it('gives back the unsettled message of a consumer killed with SIGKILL', () =>
+      withQueue(async (q, open) => {
+        await q.send({ job: 'held' });
+        const consumer = await q.spawnHoldingConsumer();
+        try {
+          expect(consumer.message).toEqual({ job: 'held' });
+          const before = await open();
+          await expectNothing(before); // claimed by a live consumer
+          await before.close();
+          await consumer.kill();
+          const r = await open();
+          const again = await r.recvDelivery({ timeout: fixture.redeliveryTimeout ?? COMES_MS });
+          expect(again.message).toEqual({ job: 'held' });
+          if (countsAttempts) expect(again.attempt).toBe(2);
+          await again.ack();
+          await expectNothing(r);
+        } finally {
+          await consumer.kill();
+        }
+      }));
+
+    it('times out and aborts recvDelivery without losing a message', () =>
+      withQueue(async (q, open) => {
+        const r = await open();
+        await expect(r.recvDelivery({ timeout: 50 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+        const controller = new AbortController();
+        const waiting = r.recvDelivery({ signal: controller.signal });
+        controller.abort(new Error('stop'));
+        await expect(waiting).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+        await q.send('after');
+        const d = await r.recvDelivery({ timeout: COMES_MS });
+        expect(d.message).toBe('after');
+        expect(d.attempt).toBe(1);
+        await d.ack();
+      }));
+
+    it('iterates deliveries, and breaking out leaves the receiver usable', () =>
+      withQueue(async (q, open) => {
+        for (let i = 0; i < 5; i++) await q.send(i);
+        const r = await open();
+        const got: unknown[] = [];
+        for await (const d of r.deliveries()) {
+          got.push(d.message);
+          await d.ack();
+          if (got.length === 3) break;
+        }
+        expect(got).toEqual([0, 1, 2]);
+        for (const i of [3, 4]) {
+          const d = await r.recvDelivery({ timeout: COMES_MS });
+          expect(d.message).toBe(i);
+          await d.ack();
+        }
+        await expectNothing(r);
+      }));
+  });
+}
+
+/**
+ * The {@link HoldingConsumer} of a child process a fixture spawned with stdout piped: the child must
+ * write the message it holds as one JSON line on stdout, then wait to be killed. Resolves once that
+ * line came; rejects (killing the child) if the child exits first.
+ *
+ * @example
+ * ```ts
+ * const child = spawn(process.execPath, ['hold-one.mjs', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+ * return holdingConsumerProcess(child);
+ * ```
+ */
+export async function holdingConsumerProcess(child: ChildProcess): Promise<HoldingConsumer> {
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  const exited = running() ? once(child, 'exit') : Promise.resolve();
+  const kill = async (): Promise<void> => {
+    if (running()) child.kill('SIGKILL');
+    await exited;
+  };
+  if (child.stdout === null) {
+    await kill();
+    throw new Error('the holding consumer needs its stdout piped');
+  }
+  const lines = createInterface({ input: child.stdout });
+  try {
+    const line = await Promise.race([
+      once(lines, 'line').then(([l]) => l as string),
+      exited.then(() => {
+        throw new Error('the holding consumer exited before it reported a message');
+      }),
+    ]);
+    return { message: JSON.parse(line) as unknown, kill };
+  } catch (err) {
+    await kill();
+    throw err;
+  } finally {
+    lines.close();
+  }
+}
