@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { describeDeliveryConformance, holdingConsumerProcess, uniqueName } from '@ipc/core/testing';
-import { amqp } from '@ipc/mq';
+import * as amqp from '@ipc/mq/amqp';
 import { BROKER_URL, describeWithBroker } from './fixtures/broker.js';
 
 jest.setTimeout(60_000); // the root Jest config (projects) ignores the preset's testTimeout

@@ -175,7 +175,7 @@ export const deathTransports: readonly DeathTransport[] = [
     bigBytes: 1 << 20,
     deathCodes: gone,
     async open(dir, children, args) {
-      const { zmq } = await import('@ipc/mq');
+      const zmq = await import('@ipc/mq/zmq');
       const endpoint = `ipc://${join(dir, 'pair.sock')}`;
       const channel = await zmq.pair(endpoint, { mode: 'bind' });
       const peer = startSender(children, 'zmq-pair', { endpoint }, args);
@@ -188,7 +188,7 @@ export const deathTransports: readonly DeathTransport[] = [
     deathCodes: [],
     note: 'ZeroMQ hides a pusher’s death from its puller: a bounded wait that gets nothing is right',
     async open(dir, children, args) {
-      const { zmq } = await import('@ipc/mq');
+      const zmq = await import('@ipc/mq/zmq');
       const endpoint = `ipc://${join(dir, 'pull.sock')}`;
       const receiver = await zmq.pull(endpoint);
       const peer = startSender(children, 'zmq-push', { endpoint }, args);
@@ -243,11 +243,11 @@ export async function openSendEnd(transport: string, info: Record<string, unknow
       return queueChannel(openQueue(info['fromPeer'] as string), openQueue(info['toPeer'] as string));
     }
     case 'zmq-pair': {
-      const { zmq } = await import('@ipc/mq');
+      const zmq = await import('@ipc/mq/zmq');
       return zmq.pair(info['endpoint'] as string);
     }
     case 'zmq-push': {
-      const { zmq } = await import('@ipc/mq');
+      const zmq = await import('@ipc/mq/zmq');
       return zmq.push(info['endpoint'] as string);
     }
     case 'spool': {

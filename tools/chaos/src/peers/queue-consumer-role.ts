@@ -21,7 +21,7 @@ export async function queueConsumerRole(args: QueueConsumerArgs): Promise<void> 
     const delivery = await queue.get({ ack: true, timeout: 60_000 });
     const i = delivery.message.i;
     writeSync(log, `acking ${i}\n`);
-    if (delivery.ack()) writeSync(log, `acked ${i}\n`);
+    if (delivery.tryAck()) writeSync(log, `acked ${i}\n`);
     if (n === 0) process.stdout.write('acked\n');
   }
 }

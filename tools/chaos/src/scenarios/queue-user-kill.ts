@@ -36,7 +36,7 @@ async function trial(ctx: ScenarioContext, count: number): Promise<void> {
         if (errorCode(next.error) === 'ERR_TIMEOUT') break;
         return row.fail(`get failed: ${errorCode(next.error)}`);
       }
-      next.value.ack();
+      await next.value.ack();
       const i = next.value.message.i;
       got.set(i, (got.get(i) ?? 0) + 1);
     }

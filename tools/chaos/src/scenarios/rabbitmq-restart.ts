@@ -19,7 +19,7 @@ export const rabbitmqRestart: Scenario = {
       return row.skip(`the private node did not start: ${String(err)}`);
     }
     try {
-      const { amqp } = await import('@ipc/mq');
+      const amqp = await import('@ipc/mq/amqp');
       const total = ctx.quick ? 3000 : 20_000;
       const conn = await amqp.connect(rabbit.url, { reconnect: { initialDelay: 200, maxDelay: 2000 } });
       const queue = await conn.queue<{ i: number }>('ipc-chaos-confirmed', { durable: true });

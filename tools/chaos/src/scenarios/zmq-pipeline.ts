@@ -3,7 +3,7 @@ import { errorCode, within } from '../suite/bounded.js';
 import type { Scenario, ScenarioContext } from '../suite/scenario.js';
 
 async function trial(ctx: ScenarioContext, count: number, run: number): Promise<void> {
-  const { zmq } = await import('@ipc/mq');
+  const zmq = await import('@ipc/mq/zmq');
   const row = ctx.row(`zmq-pipeline 2 producer processes × ${count} → 1 pull (endAfter 2)`);
   const endpoint = `ipc://${join(ctx.dir, `pipeline-${run}.sock`)}`;
   const pull = await zmq.pull<{ p: number; i: number }>(endpoint, { endAfter: 2 });
