@@ -6,7 +6,9 @@
 //
 //   1. `npm pack` every non-private workspace package under packages/ into <dir>/tarballs (npm pack runs
 //      each package's `prepack`, which builds its dist and, for the native packages, its prebuilds).
-//      With --reuse-tarballs, tarballs already in <dir>/tarballs are used as they are.
+//      With --reuse-tarballs, tarballs already in <dir>/tarballs are used as they are. With
+//      IPC_CI_TARBALLS=<folder> (set by .ci/run, so that its steps pack once), the tarballs live in
+//      that folder: packed there by the first step, reused by the next ones.
 //   2. A new <dir>/project (`npm init -y`, "type": "module"), replaced if it exists.
 //   3. `npm install --ignore-scripts <tarballs>` (their registry dependencies come from the registry),
 //      with stubs that fail for `cc gcc g++ make python3` first on PATH, so nothing can compile.
@@ -115,11 +117,12 @@ function writeStubs(dir, names) {
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const tarballDir = join(opts.out, 'tarballs');
+  const shared = process.env.IPC_CI_TARBALLS;
+  const tarballDir = shared ? resolve(shared) : join(opts.out, 'tarballs');
   const projectDir = join(opts.out, 'project');
   const packages = publishablePackages();
 
-  let tarballs = opts.reuseTarballs ? tarballsIn(tarballDir) : [];
+  let tarballs = opts.reuseTarballs || shared ? tarballsIn(tarballDir) : [];
   if (tarballs.length === 0) {
     pack(packages, tarballDir);
     tarballs = tarballsIn(tarballDir);

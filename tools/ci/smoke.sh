@@ -79,7 +79,7 @@ project=$(node tools/ci/fresh-project.mjs --out "$work") || {
   exit 1
 }
 echo "smoke: fresh project ready in $((SECONDS - started)) s"
-ls -l "$work/tarballs" | awk 'NR > 1 { printf "smoke: tarball %-28s %7d bytes\n", $9, $5 }'
+ls -l "${IPC_CI_TARBALLS:-$work/tarballs}" | awk 'NR > 1 { printf "smoke: tarball %-28s %7d bytes\n", $9, $5 }'
 
 # 3. the prebuilt binaries in the tarballs ------------------------------------------------------------
 for pkg in shm socket fifo; do
