@@ -1,4 +1,5 @@
 import type { RecvOptions } from './channel.js';
+import { IpcError } from './errors.js';
 
 /** Options of {@link Delivery.nack}. */
 export interface NackOptions {
@@ -85,4 +86,18 @@ export interface AckableReceiver<T> {
    * them afterwards rejects with `ERR_CLOSED`. Idempotent.
    */
   close(): Promise<void>;
+}
+
+/**
+ * The delay of a `nack`, checked: `options.delay` (default 0) when it is a non-negative finite number
+ * of ms. For transports implementing {@link Delivery.nack}: call it before settling anything.
+ *
+ * @throws IpcError `ERR_INVALID_ARGUMENT` for a negative or non-finite delay
+ */
+export function nackDelay(options: NackOptions = {}): number {
+  const delay = options.delay ?? 0;
+  if (!(delay >= 0 && Number.isFinite(delay))) {
+    throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
+  }
+  return delay;
 }

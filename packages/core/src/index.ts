@@ -18,7 +18,7 @@
 export { IpcError, isIpcError, toIpcError, type IpcErrorCode, type IpcErrorOptions } from './errors.js';
 export { abortError, checkTimeout, throwIfAborted, waitWith, type WaitOptions } from './abort.js';
 export type { Channel, Receiver, RecvOptions, Sender, SendOptions } from './channel.js';
-export type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
+export { nackDelay, type AckableReceiver, type Delivery, type NackOptions } from './delivery.js';
 export { receiveUntilClosed } from './receive-until-closed.js';
 export type { Codec } from './codec.js';
 export { DuplexChannel } from './duplex-channel.js';

@@ -8,6 +8,7 @@ import {
   type CodecOption,
   type Receiver,
   type RecvOptions,
+  nackDelay,
 } from '@ipc/core';
 import { Inbox } from '@ipc/core/internal';
 import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
@@ -350,15 +351,6 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
     }
     this.inbox.push({ name, message }, bytes.byteLength);
   }
-}
-
-/** The delay of a nack, checked (a bad one throws before the delivery is settled). */
-function nackDelay(options: NackOptions): number {
-  const delay = options.delay ?? 0;
-  if (!(delay >= 0 && Number.isFinite(delay))) {
-    throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
-  }
-  return delay;
 }
 
 function closedError(): IpcError {

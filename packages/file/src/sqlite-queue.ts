@@ -10,6 +10,7 @@ import {
   type CodecOption,
   type RecvOptions,
   type SendOptions,
+  nackDelay,
 } from '@ipc/core';
 import { Inbox } from '@ipc/core/internal';
 import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
@@ -535,13 +536,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
         });
       },
       nack: async (options: NackOptions = {}) => {
-        const delay = options.delay ?? 0;
-        if (!(delay >= 0 && Number.isFinite(delay))) {
-          throw new IpcError(
-            'ERR_INVALID_ARGUMENT',
-            `delay must be a non-negative number of ms, got ${delay}`,
-          );
-        }
+        const delay = nackDelay(options);
         settle();
         let changes: number;
         try {

@@ -8,6 +8,7 @@ import {
   type Codec,
   type Receiver,
   type RecvOptions,
+  nackDelay,
 } from '@ipc/core';
 import { cpuOversubscribed, futexWaitAsync, futexWake } from '@ipc/shm';
 import type { GetOptions, PutOptions, QueueDelivery, QueueOptions } from './queue-options.js';
@@ -383,13 +384,7 @@ export class Queue<T = unknown> implements Receiver<T>, AckableReceiver<T> {
         if (!ring.ack(position, lease)) throw tooLate();
       },
       nack: async (options: NackOptions = {}) => {
-        const delay = options.delay ?? 0;
-        if (!(delay >= 0 && Number.isFinite(delay))) {
-          throw new IpcError(
-            'ERR_INVALID_ARGUMENT',
-            `delay must be a non-negative number of ms, got ${delay}`,
-          );
-        }
+        const delay = nackDelay(options);
         settle();
         if (options.requeue === false) {
           if (!ring.ack(position, lease)) throw tooLate();

@@ -1,4 +1,4 @@
-import { IpcError, type Delivery, type NackOptions } from '@ipc/core';
+import { IpcError, type Delivery, type NackOptions, nackDelay } from '@ipc/core';
 import type { Channel, ConsumeMessage } from 'amqplib';
 
 export type { NackOptions } from '@ipc/core';
@@ -78,10 +78,7 @@ export class AmqpDelivery<T> implements Delivery<T> {
    * unsettled. Otherwise rejects as {@link ack}.
    */
   async nack(options: NackOptions = {}): Promise<void> {
-    const delay = options.delay ?? 0;
-    if (!(delay >= 0 && Number.isFinite(delay))) {
-      throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
-    }
+    const delay = nackDelay(options);
     if (delay > 0) {
       throw new IpcError(
         'ERR_UNSUPPORTED',
