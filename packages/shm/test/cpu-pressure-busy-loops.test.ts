@@ -22,7 +22,7 @@ test('with more busy loops than CPUs running, the machine reads as oversubscribe
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     loops.push(child);
-    await once(child.stdout, 'data');
+    await once(child.stdout!, 'data');
   }
   let seen = false;
   const deadline = Date.now() + 10_000;
