@@ -8,8 +8,7 @@ export interface QueueOptions<T = unknown> {
    * How long a `get` (or a `put` on a full queue) keeps re-checking the queue on the CPU before it
    * sleeps on a futex, in microseconds (default 20). Spinning buys latency (a few µs instead of the
    * tens of µs of a futex wake-up through the waiter thread) for CPU time, and blocks the event loop
-   * while it lasts; 0 sleeps at once. On an oversubscribed machine (more runnable threads than CPUs,
-   * see `cpuOversubscribed` in @ipc/shm) it sleeps at once whatever this says.
+   * while it lasts; 0 sleeps at once.
    */
   spinMicros?: number | undefined;
   /**

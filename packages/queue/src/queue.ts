@@ -10,7 +10,7 @@ import {
   type RecvOptions,
   nackDelay,
 } from '@ipc/core';
-import { cpuOversubscribed, futexWaitAsync, futexWake } from '@ipc/shm';
+import { futexWaitAsync, futexWake } from '@ipc/shm';
 import type { GetOptions, PutOptions, QueueDelivery, QueueOptions } from './queue-options.js';
 import { ProcessTable } from './process-table.js';
 import {
@@ -235,7 +235,7 @@ export class Queue<T = unknown> implements Receiver<T>, AckableReceiver<T> {
         r = this.#ring.putLocked(bytes);
       }
       if (r === 'ok') return;
-      if (!spun && this.#spinMs > 0 && !cpuOversubscribed()) {
+      if (!spun && this.#spinMs > 0) {
         spun = true;
         const until = performance.now() + this.#spinMs;
         while (performance.now() < until && this.#ring.full());
@@ -442,7 +442,7 @@ export class Queue<T = unknown> implements Receiver<T>, AckableReceiver<T> {
       }
       if (r.kind === 'message') return this.#deliver(r, visibility);
       if (ended) throw ended;
-      if (!spun && this.#spinMs > 0 && !cpuOversubscribed()) {
+      if (!spun && this.#spinMs > 0) {
         spun = true;
         const until = performance.now() + this.#spinMs;
         while (performance.now() < until && !ring.hasWork());

@@ -23,7 +23,6 @@ export {
 } from './shared-memory.js';
 export { futexWaitAsync, futexWaitSync, futexWake, futexWaitStats } from './futex.js';
 export { futexWaitStrategy, type OwnerIds } from './futex-wait-strategy.js';
-export { cpuOversubscribed } from './cpu-pressure.js';
 export { SharedArray, Value, type SharedArrayOptions } from './shared-array.js';
 export {
   elementType,

@@ -1,5 +1,3 @@
-import { cpuOversubscribed } from '../cpu-pressure.js';
-
 /** Shrinkings in a row after which one spin gets the whole budget again, to see if it now pays. */
 const RETRY_FULL_EVERY = 16;
 /** How far failures shrink the budget: to this fraction of the full one. */
@@ -31,9 +29,6 @@ const NEAR_MISSES_TO_SHRINK = 4;
  * each other never get back to spinning. Only a peer that answers slowly (4 answers in a row later
  * than 1 ms) is not waited for that way, until it answers quickly again.
  *
- * On an oversubscribed machine (more runnable threads than CPUs, see {@link cpuOversubscribed}) it
- * does not spin at all: the peer is then likely off its CPU, and a spin would take the CPU it needs.
- *
  * The caller reports with {@link Spinner.arrived} when it got what it waited for after sleeping.
  */
 export class Spinner {
@@ -64,7 +59,6 @@ export class Spinner {
    * caller has just woken the peer whose answer it waits for (see the class doc).
    */
   spin(ready: () => boolean, wokePeer = false): boolean {
-    if (cpuOversubscribed()) return false;
     if (wokePeer) {
       this.wokeAt = this.now();
       if (this.slowAnswers >= SLOW_ANSWERS_TO_SLEEP) return false;
