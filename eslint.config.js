@@ -67,7 +67,15 @@ const boundaries = [
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/build/**', '**/node_modules/**', '.nx/**', 'coverage/**', 'bench-results/**'],
+    ignores: [
+      '**/dist/**',
+      '**/build/**',
+      '**/node_modules/**',
+      '.nx/**',
+      'coverage/**',
+      'bench-results/**',
+      '.bench-compare/**',
+    ],
   },
   js.configs.recommended,
   {
