@@ -8,7 +8,7 @@
 export type { TestBody, TestRunner, TestSettings } from './test-runner.js';
 export { jestRunner, type JestApi } from './jest-runner.js';
 export { vitestRunner, type VitestApi } from './vitest-runner.js';
-export { nodeTestRunner, type NodeTestApi } from './node-test-runner.js';
+export { nodeTestRunner, type NodeTestApi, type NodeTestRunnerOptions } from './node-test-runner.js';
 export {
   describeChannelConformance,
   type ChannelPair,

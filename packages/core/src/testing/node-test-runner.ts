@@ -17,25 +17,35 @@ export interface NodeTestApi {
   afterEach?: (body: () => Promise<void>) => unknown;
 }
 
+/** Options of {@link nodeTestRunner}. */
+export interface NodeTestRunnerOptions {
+  /**
+   * Milliseconds before a test that asks for no timeout of its own fails (default: none, as in
+   * `node:test`, where a hung test waits forever).
+   */
+  timeout?: number;
+}
+
 /**
  * The {@link TestRunner} for Node's built-in test runner (`node --test`). Without an argument it takes
- * `node:test` from `process.getBuiltinModule`.
+ * `node:test` from `process.getBuiltinModule`. `options.timeout` gives every test a timeout.
  *
  * @example
  * ```js
  * // my-transport.test.mjs, run with `node --test`
  * import { describeChannelConformance, nodeTestRunner } from '@ipc/core/testing';
- * describeChannelConformance('my transport', fixture, nodeTestRunner());
+ * describeChannelConformance('my transport', fixture, nodeTestRunner(undefined, { timeout: 60_000 }));
  * ```
  */
-export function nodeTestRunner(api?: NodeTestApi): TestRunner {
+export function nodeTestRunner(api?: NodeTestApi, options: NodeTestRunnerOptions = {}): TestRunner {
   const t: NodeTestApi = api ?? process.getBuiltinModule('node:test');
   const runner: TestRunner = {
     describe: (name, body) => {
       void t.describe(name, body);
     },
     it: (name, body, settings) => {
-      void t.it(name, settings?.timeout === undefined ? {} : { timeout: settings.timeout }, asyncBody(body));
+      const timeout = settings?.timeout ?? options.timeout;
+      void t.it(name, timeout === undefined ? {} : { timeout }, asyncBody(body));
     },
   };
   const { before, after, beforeEach, afterEach } = t;
