@@ -1,4 +1,4 @@
-import { describeRecvIntoConformance, jestRunner, type RecvIntoPair } from '@ipc/core/testing';
+import { describeRecvIntoConformance, jestRunner } from '@ipc/core/testing';
 import { createFifo, openFifoChannel } from '@ipc/fifo';
 import { fifoDirs } from './fixtures/fifo-dirs.js';
 
