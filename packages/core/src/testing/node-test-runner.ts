@@ -1,4 +1,4 @@
-import { asyncBody } from './jest-runner.js';
+import { asyncBody } from './runner-adapter-helpers.js';
 import type { TestRunner } from './test-runner.js';
 
 /** The part of `node:test` that {@link nodeTestRunner} uses. */

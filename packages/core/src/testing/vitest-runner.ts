@@ -1,4 +1,4 @@
-import { asyncBody, hooks, injectedGlobals } from './jest-runner.js';
+import { asyncBody, hooks, injectedGlobals } from './runner-adapter-helpers.js';
 import type { TestRunner } from './test-runner.js';
 
 /** The part of Vitest's API (`import * as vitest from 'vitest'`) that {@link vitestRunner} uses. */
