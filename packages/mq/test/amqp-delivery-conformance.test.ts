@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { describeDeliveryConformance, holdingConsumerProcess, uniqueName } from '@ipc/core/testing';
+import {
+  describeDeliveryConformance,
+  holdingConsumerProcess,
+  uniqueName,
+  jestRunner,
+} from '@ipc/core/testing';
 import * as amqp from '@ipc/mq/amqp';
 import { BROKER_URL, describeWithBroker } from './fixtures/broker.js';
 
@@ -45,6 +50,6 @@ function fixture(type: QueueType): Parameters<typeof describeDeliveryConformance
 }
 
 describeWithBroker('amqp delivery', () => {
-  describeDeliveryConformance('AMQP classic queue', fixture('classic'));
-  describeDeliveryConformance('AMQP quorum queue', fixture('quorum'));
+  describeDeliveryConformance('AMQP classic queue', fixture('classic'), jestRunner());
+  describeDeliveryConformance('AMQP quorum queue', fixture('quorum'), jestRunner());
 });

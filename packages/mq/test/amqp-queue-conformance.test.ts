@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, jest } from '@jest/globals';
 import type { CodecOption } from '@ipc/core';
-import { describeChannelConformance, uniqueName } from '@ipc/core/testing';
+import { describeChannelConformance, uniqueName, jestRunner } from '@ipc/core/testing';
 import * as amqp from '@ipc/mq/amqp';
 import { BROKER_URL, describeWithBroker } from './fixtures/broker.js';
 import { duplex } from './fixtures/duplex.js';
@@ -26,14 +26,18 @@ describeWithBroker('amqp queue sender/receiver', () => {
     return { a, b, cleanup: async () => void (await Promise.all([ab.delete(), ba.delete()])) };
   };
 
-  describeChannelConformance('amqp queue', {
-    pair,
-    // Every send waits for the broker's confirm: 5,000 keeps the suite short.
-    messages: 5000,
-    bigMessageBytes: 4 * 1024 * 1024,
-    // The broker stores what the receiver does not read (its memory, not the sender's, bounds it),
-    // and a queue outlives its consumers: sends neither wait for a reader nor fail after it closed.
-    backpressure: false,
-    sendFailsAfterPeerClose: false,
-  });
+  describeChannelConformance(
+    'amqp queue',
+    {
+      pair,
+      // Every send waits for the broker's confirm: 5,000 keeps the suite short.
+      messages: 5000,
+      bigMessageBytes: 4 * 1024 * 1024,
+      // The broker stores what the receiver does not read (its memory, not the sender's, bounds it),
+      // and a queue outlives its consumers: sends neither wait for a reader nor fail after it closed.
+      backpressure: false,
+      sendFailsAfterPeerClose: false,
+    },
+    jestRunner(),
+  );
 });

@@ -1,6 +1,6 @@
 import { afterAll, expect } from '@jest/globals';
 import type { CodecOption } from '@ipc/core';
-import { childEchoPeer, describeChannelConformance, uniqueName } from '@ipc/core/testing';
+import { childEchoPeer, describeChannelConformance, uniqueName, jestRunner } from '@ipc/core/testing';
 import { createQueue, openQueue, queueChannel } from '@ipc/queue';
 import { fixture, lines, segments } from './helpers.js';
 
@@ -18,20 +18,24 @@ function pair(codec: CodecOption | undefined) {
   return { a, b };
 }
 
-describeChannelConformance('@ipc/queue (a queue each way)', {
-  pair: async ({ codec }) => {
-    const { a, b } = pair(codec);
-    return { a, b };
+describeChannelConformance(
+  '@ipc/queue (a queue each way)',
+  {
+    pair: async ({ codec }) => {
+      const { a, b } = pair(codec);
+      return { a, b };
+    },
+    peer: async () => {
+      const toPeer = uniqueName(PREFIX);
+      const fromPeer = uniqueName(PREFIX);
+      const channel = queueChannel(createQueue(toPeer), createQueue(fromPeer));
+      const child = fixture('echo-peer.mjs', [fromPeer, toPeer]);
+      await lines(child)();
+      return childEchoPeer(channel, child);
+    },
   },
-  peer: async () => {
-    const toPeer = uniqueName(PREFIX);
-    const fromPeer = uniqueName(PREFIX);
-    const channel = queueChannel(createQueue(toPeer), createQueue(fromPeer));
-    const child = fixture('echo-peer.mjs', [fromPeer, toPeer]);
-    await lines(child)();
-    return childEchoPeer(channel, child);
-  },
-});
+  jestRunner(),
+);
 
 afterAll(() => {
   expect(segments(PREFIX)).toEqual([]);

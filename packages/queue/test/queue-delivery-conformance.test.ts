@@ -1,5 +1,10 @@
 import { afterAll, expect, jest } from '@jest/globals';
-import { describeDeliveryConformance, holdingConsumerProcess, uniqueName } from '@ipc/core/testing';
+import {
+  describeDeliveryConformance,
+  holdingConsumerProcess,
+  uniqueName,
+  jestRunner,
+} from '@ipc/core/testing';
 import { createQueue, openQueue } from '@ipc/queue';
 import { fixture, segments } from './helpers.js';
 
@@ -12,16 +17,20 @@ afterAll(() => {
 });
 
 // A queue record carries no delivery count: attempt is always 1.
-describeDeliveryConformance('shared-memory queue', {
-  countsAttempts: false,
-  queue: async () => {
-    const queue = createQueue(uniqueName(PREFIX), { capacityBytes: 1 << 16 });
-    return {
-      send: (message) => queue.put(message),
-      receiver: async () => openQueue(queue.name),
-      // ack-consumer.mjs gets one message with ack, prints it as JSON and never acks it.
-      spawnHoldingConsumer: () => holdingConsumerProcess(fixture('ack-consumer.mjs', [queue.name])),
-      cleanup: () => queue.close(),
-    };
+describeDeliveryConformance(
+  'shared-memory queue',
+  {
+    countsAttempts: false,
+    queue: async () => {
+      const queue = createQueue(uniqueName(PREFIX), { capacityBytes: 1 << 16 });
+      return {
+        send: (message) => queue.put(message),
+        receiver: async () => openQueue(queue.name),
+        // ack-consumer.mjs gets one message with ack, prints it as JSON and never acks it.
+        spawnHoldingConsumer: () => holdingConsumerProcess(fixture('ack-consumer.mjs', [queue.name])),
+        cleanup: () => queue.close(),
+      };
+    },
   },
-});
+  jestRunner(),
+);

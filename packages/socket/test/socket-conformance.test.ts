@@ -1,4 +1,4 @@
-import { describeChannelConformance } from '@ipc/core/testing';
+import { describeChannelConformance, jestRunner } from '@ipc/core/testing';
 import { echoPeer, socketPair, type Kind } from './fixtures/servers.js';
 import { selfSignedCert } from './fixtures/tls-cert.js';
 
@@ -12,9 +12,13 @@ const kinds: { kind: Kind; label: string; messages?: number }[] = [
 
 for (const { kind, label, messages } of kinds) {
   const cert = kind === 'tls' ? tls : undefined;
-  describeChannelConformance(`@ipc/socket over ${label}`, {
-    pair: ({ codec }) => socketPair(kind, codec, cert),
-    peer: () => echoPeer(kind, cert),
-    messages,
-  });
+  describeChannelConformance(
+    `@ipc/socket over ${label}`,
+    {
+      pair: ({ codec }) => socketPair(kind, codec, cert),
+      peer: () => echoPeer(kind, cert),
+      messages,
+    },
+    jestRunner(),
+  );
 }

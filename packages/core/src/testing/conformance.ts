@@ -1,7 +1,8 @@
-import { describe, expect, it } from '@jest/globals';
+import assert from 'node:assert/strict';
 import type { Channel } from '../channel.js';
 import type { CodecOption } from '../codecs/resolve-codec.js';
 import { isIpcError, type IpcErrorCode } from '../errors.js';
+import type { TestRunner } from './test-runner.js';
 
 /** Two connected channels, both in this process, over the transport's real OS resources. */
 export interface ChannelPair {
@@ -53,15 +54,21 @@ const DEAD_CODES: readonly IpcErrorCode[] = ['ERR_PEER_GONE', 'ERR_CLOSED'];
 /**
  * The conformance suite every @ipc transport runs with its own fixtures: order, no loss, no
  * duplicates, empty and big messages, backpressure, close on either side, double close,
- * `await using`, abort and timeout, use after close, and peer death.
+ * `await using`, abort and timeout, use after close, and peer death. The tests are registered with
+ * `runner` (`jestRunner()`, `vitestRunner(vitest)`, `nodeTestRunner()` or your own) and assert
+ * with `node:assert/strict`.
  *
  * @example
  * ```ts
- * import { describeChannelConformance } from '@ipc/core/testing';
- * describeChannelConformance('unix socket', { pair: async ({ codec }) => makePair(codec) });
+ * import { describeChannelConformance, jestRunner } from '@ipc/core/testing';
+ * describeChannelConformance('unix socket', { pair: async ({ codec }) => makePair(codec) }, jestRunner());
  * ```
  */
-export function describeChannelConformance(name: string, fixture: ConformanceFixture): void {
+export function describeChannelConformance(
+  name: string,
+  fixture: ConformanceFixture,
+  runner: TestRunner,
+): void {
   const messages = fixture.messages ?? 100_000;
   const bigBytes = fixture.bigMessageBytes ?? 16 * 1024 * 1024;
 
@@ -78,54 +85,61 @@ export function describeChannelConformance(name: string, fixture: ConformanceFix
     }
   };
 
-  describe(`${name}: channel conformance`, () => {
-    it(`delivers ${messages} messages in order, without loss or duplicates`, () =>
+  runner.describe(`${name}: channel conformance`, () => {
+    runner.it(`delivers ${messages} messages in order, without loss or duplicates`, () =>
       withPair(undefined, async ({ a, b }) => {
         const sending = (async () => {
           for (let i = 0; i < messages; i++) await a.send({ i, pad: 'x'.repeat(i % 50) });
         })();
         for (let i = 0; i < messages; i++) {
           const m = (await b.recv()) as { i: number; pad: string };
-          if (m.i !== i || m.pad.length !== i % 50) expect({ got: m.i }).toEqual({ got: i });
+          if (m.i !== i || m.pad.length !== i % 50) assert.deepEqual({ got: m.i }, { got: i });
         }
         await sending;
         await a.send({ last: true });
-        expect(await b.recv()).toEqual({ last: true });
-      }));
+        assert.deepEqual(await b.recv(), { last: true });
+      }),
+    );
 
-    it('carries messages both ways at once', () =>
+    runner.it('carries messages both ways at once', () =>
       withPair(undefined, async ({ a, b }) => {
         const n = Math.min(messages, 10_000);
         const pump = async (from: Channel<unknown>, to: Channel<unknown>, tag: string): Promise<void> => {
           const sending = (async () => {
             for (let i = 0; i < n; i++) await from.send([tag, i]);
           })();
-          for (let i = 0; i < n; i++) expect(await to.recv()).toEqual([tag, i]);
+          for (let i = 0; i < n; i++) assert.deepEqual(await to.recv(), [tag, i]);
           await sending;
         };
         await Promise.all([pump(a, b, 'ab'), pump(b, a, 'ba')]);
-      }));
+      }),
+    );
 
-    it('delivers a message of 0 bytes', () =>
+    runner.it('delivers a message of 0 bytes', () =>
       withPair('raw', async ({ a, b }) => {
         await a.send(new Uint8Array(0));
         await a.send(Uint8Array.of(7));
-        expect((await b.recv()) as Uint8Array).toHaveLength(0);
-        expect(Array.from((await b.recv()) as Uint8Array)).toEqual([7]);
-      }));
+        assert.equal(((await b.recv()) as Uint8Array).length, 0);
+        assert.deepEqual(Array.from((await b.recv()) as Uint8Array), [7]);
+      }),
+    );
 
-    it(`delivers a message of ${bigBytes} bytes intact`, () =>
+    runner.it(`delivers a message of ${bigBytes} bytes intact`, () =>
       withPair('raw', async ({ a, b }) => {
         const big = Buffer.allocUnsafe(bigBytes);
         for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
         const [, got] = await Promise.all([a.send(big), b.recv()]);
         const bytes = got as Uint8Array;
-        expect(bytes.byteLength).toBe(bigBytes);
-        expect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(big)).toBe(true);
-      }));
+        assert.equal(bytes.byteLength, bigBytes);
+        assert.ok(
+          Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(big),
+          'the big message changed on the way',
+        );
+      }),
+    );
 
     if (fixture.backpressure !== false) {
-      it('makes the sender wait while the receiver does not read (backpressure)', () =>
+      runner.it('makes the sender wait while the receiver does not read (backpressure)', () =>
         withPair('raw', async ({ a, b }) => {
           const total = 256;
           const chunk = Buffer.alloc(1024 * 1024, 1);
@@ -142,25 +156,27 @@ export function describeChannelConformance(name: string, fixture: ConformanceFix
             last = accepted;
             await new Promise((r) => setTimeout(r, 300));
           }
-          expect(accepted).toBeLessThan(total);
+          assert.ok(accepted < total, `the sender was never made to wait (${accepted} of ${total} accepted)`);
           for (let i = 0; i < total; i++)
-            expect(((await b.recv()) as Uint8Array).byteLength).toBe(chunk.length);
+            assert.equal(((await b.recv()) as Uint8Array).byteLength, chunk.length);
           await sending;
-          expect(accepted).toBe(total);
-        }));
+          assert.equal(accepted, total);
+        }),
+      );
     }
 
-    it('delivers what was sent before close, then ends the peer iteration', () =>
+    runner.it('delivers what was sent before close, then ends the peer iteration', () =>
       withPair(undefined, async ({ a, b }) => {
         for (let i = 0; i < 10; i++) void a.send(i);
         await a.close();
         const got: unknown[] = [];
         for await (const m of b) got.push(m);
-        expect(got).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        await expect(b.recv()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
-      }));
+        assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        await assert.rejects(b.recv(), { code: 'ERR_CLOSED' });
+      }),
+    );
 
-    it('tells the other side when the receiving end closes', () =>
+    runner.it('tells the other side when the receiving end closes', () =>
       withPair(undefined, async ({ a, b }) => {
         await b.close();
         await expectEndOrGone(a.recv());
@@ -169,20 +185,25 @@ export function describeChannelConformance(name: string, fixture: ConformanceFix
           for (let i = 0; i < 1_000_000 && failure === undefined; i++) {
             await a.send(Buffer.alloc(1024)).catch((err: unknown) => (failure = err));
           }
-          expect(isIpcError(failure) && DEAD_CODES.includes(failure.code)).toBe(true);
+          assert.ok(
+            isIpcError(failure) && DEAD_CODES.includes(failure.code),
+            `send after the peer closed: ${String(failure)}`,
+          );
         }
-      }));
+      }),
+    );
 
-    it('makes close idempotent and rejects use after close with ERR_CLOSED', () =>
+    runner.it('makes close idempotent and rejects use after close with ERR_CLOSED', () =>
       withPair(undefined, async ({ a }) => {
         await Promise.all([a.close(), a.close()]);
         await a.close();
         await a[Symbol.asyncDispose]();
-        await expect(a.send(1)).rejects.toMatchObject({ code: 'ERR_CLOSED' });
-        await expect(a.recv()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
-      }));
+        await assert.rejects(a.send(1), { code: 'ERR_CLOSED' });
+        await assert.rejects(a.recv(), { code: 'ERR_CLOSED' });
+      }),
+    );
 
-    it('closes with await using', async () => {
+    runner.it('closes with await using', async () => {
       const pair = await fixture.pair({});
       let outer: Channel<unknown>;
       try {
@@ -190,64 +211,68 @@ export function describeChannelConformance(name: string, fixture: ConformanceFix
           await using a = pair.a;
           outer = a;
           await a.send('inside');
-          expect(await pair.b.recv()).toBe('inside');
+          assert.equal(await pair.b.recv(), 'inside');
         }
-        await expect(outer.send('after')).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+        await assert.rejects(outer.send('after'), { code: 'ERR_CLOSED' });
       } finally {
         await pair.b.close();
         await pair.cleanup?.();
       }
     });
 
-    it('aborts a waiting recv with ERR_ABORTED and loses no message', () =>
+    runner.it('aborts a waiting recv with ERR_ABORTED and loses no message', () =>
       withPair(undefined, async ({ a, b }) => {
         const controller = new AbortController();
         const waiting = b.recv({ signal: controller.signal });
         controller.abort(new Error('stop'));
-        await expect(waiting).rejects.toMatchObject({ code: 'ERR_ABORTED' });
-        await expect(b.recv({ signal: controller.signal })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+        await assert.rejects(waiting, { code: 'ERR_ABORTED' });
+        await assert.rejects(b.recv({ signal: controller.signal }), { code: 'ERR_ABORTED' });
         await a.send('kept');
-        expect(await b.recv()).toBe('kept');
-      }));
+        assert.equal(await b.recv(), 'kept');
+      }),
+    );
 
-    it('times out a recv with ERR_TIMEOUT and loses no message', () =>
+    runner.it('times out a recv with ERR_TIMEOUT and loses no message', () =>
       withPair(undefined, async ({ a, b }) => {
-        await expect(b.recv({ timeout: 50 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+        await assert.rejects(b.recv({ timeout: 50 }), { code: 'ERR_TIMEOUT' });
         await a.send('kept');
-        expect(await b.recv({ timeout: 30_000 })).toBe('kept');
-      }));
+        assert.equal(await b.recv({ timeout: 30_000 }), 'kept');
+      }),
+    );
 
-    it('rejects a send with an aborted signal, sending nothing', () =>
+    runner.it('rejects a send with an aborted signal, sending nothing', () =>
       withPair(undefined, async ({ a, b }) => {
         const controller = new AbortController();
         controller.abort();
-        await expect(a.send('dropped', { signal: controller.signal })).rejects.toMatchObject({
-          code: 'ERR_ABORTED',
-        });
+        await assert.rejects(a.send('dropped', { signal: controller.signal }), { code: 'ERR_ABORTED' });
         await a.send('next');
-        expect(await b.recv()).toBe('next');
-      }));
+        assert.equal(await b.recv(), 'next');
+      }),
+    );
 
     if (fixture.peer) {
       const makePeer = fixture.peer;
       const death =
         fixture.tellsPeerDeath === true ? 'fails with ERR_PEER_GONE' : 'ends or fails with ERR_PEER_GONE';
-      it(`talks to a peer in another process, and ${death} when it is killed between messages`, async () => {
-        const peer = await makePeer();
-        try {
-          for (let i = 0; i < 100; i++) await peer.channel.send({ i });
-          for (let i = 0; i < 100; i++) expect(await peer.channel.recv()).toEqual({ i });
-          await peer.kill();
-          if (fixture.tellsPeerDeath === true) {
-            await expect(peer.channel.recv()).rejects.toMatchObject({ code: 'ERR_PEER_GONE' });
-          } else {
-            await expectEndOrGone(peer.channel.recv());
+      runner.it(
+        `talks to a peer in another process, and ${death} when it is killed between messages`,
+        async () => {
+          const peer = await makePeer();
+          try {
+            for (let i = 0; i < 100; i++) await peer.channel.send({ i });
+            for (let i = 0; i < 100; i++) assert.deepEqual(await peer.channel.recv(), { i });
+            await peer.kill();
+            if (fixture.tellsPeerDeath === true) {
+              await assert.rejects(peer.channel.recv(), { code: 'ERR_PEER_GONE' });
+            } else {
+              await expectEndOrGone(peer.channel.recv());
+            }
+          } finally {
+            await peer.channel.close();
+            await peer.cleanup?.();
           }
-        } finally {
-          await peer.channel.close();
-          await peer.cleanup?.();
-        }
-      });
+        },
+      );
     }
   });
 }
@@ -258,7 +283,10 @@ async function expectEndOrGone(recv: Promise<unknown>): Promise<void> {
     (value) => ({ value }),
     (err: unknown) => ({ err }),
   );
-  expect('err' in outcome).toBe(true);
-  const err = (outcome as { err: unknown }).err;
-  expect(isIpcError(err) && DEAD_CODES.includes(err.code)).toBe(true);
+  assert.ok('err' in outcome, 'the receive resolved instead of ending or failing');
+  const { err } = outcome;
+  assert.ok(
+    isIpcError(err) && DEAD_CODES.includes(err.code),
+    `expected ERR_CLOSED or ERR_PEER_GONE: ${String(err)}`,
+  );
 }

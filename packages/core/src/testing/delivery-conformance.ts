@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { describe, expect, it } from '@jest/globals';
+import assert from 'node:assert/strict';
 import type { AckableReceiver, Delivery } from '../delivery.js';
+import type { TestRunner } from './test-runner.js';
 
 /** A consumer in another process that holds one unsettled delivery. */
 export interface HoldingConsumer {
@@ -59,15 +60,21 @@ const COMES_MS = 30_000;
  * consumer, nack redelivers (with `attempt` one higher, after `delay`), `nack({ requeue: false })`
  * removes, a SIGKILLed consumer's unsettled message comes back, settling twice fails with
  * `ERR_INVALID_STATE` and after close with `ERR_CLOSED`, close gives back what was not settled,
- * `recvDelivery` times out and aborts without losing a message, `deliveries()` iterates.
+ * `recvDelivery` times out and aborts without losing a message, `deliveries()` iterates. Tests
+ * register with `runner` (`jestRunner()`, `vitestRunner(vitest)`, `nodeTestRunner()` or your own)
+ * and assert with `node:assert/strict`.
  *
  * @example
  * ```ts
- * import { describeDeliveryConformance } from '@ipc/core/testing';
- * describeDeliveryConformance('sqlite queue', { queue: async () => makeQueue() });
+ * import { describeDeliveryConformance, jestRunner } from '@ipc/core/testing';
+ * describeDeliveryConformance('sqlite queue', { queue: async () => makeQueue() }, jestRunner());
  * ```
  */
-export function describeDeliveryConformance(name: string, fixture: DeliveryConformanceFixture): void {
+export function describeDeliveryConformance(
+  name: string,
+  fixture: DeliveryConformanceFixture,
+  runner: TestRunner,
+): void {
   const countsAttempts = fixture.countsAttempts !== false;
   const nackDelay = fixture.nackDelay !== false;
 
@@ -90,36 +97,37 @@ export function describeDeliveryConformance(name: string, fixture: DeliveryConfo
   };
 
   const expectNothing = async (r: AckableReceiver<unknown>): Promise<void> => {
-    await expect(r.recvDelivery({ timeout: NOTHING_MS })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+    await assert.rejects(r.recvDelivery({ timeout: NOTHING_MS }), { code: 'ERR_TIMEOUT' });
   };
 
   /** `exact`: no other delivery of the message can have happened in between (else attempt may be higher). */
   const expectRedelivery = (first: Delivery<unknown>, again: Delivery<unknown>, exact = true): void => {
-    expect(again.message).toEqual(first.message);
-    if (!countsAttempts) expect(again.attempt).toBeGreaterThanOrEqual(1);
-    else if (exact) expect(again.attempt).toBe(first.attempt + 1);
-    else expect(again.attempt).toBeGreaterThan(first.attempt);
+    assert.deepEqual(again.message, first.message);
+    if (!countsAttempts) assert.ok(again.attempt >= 1);
+    else if (exact) assert.equal(again.attempt, first.attempt + 1);
+    else assert.ok(again.attempt > first.attempt);
   };
 
-  describe(`${name}: delivery conformance`, () => {
-    it('delivers a message once with attempt 1, and ack removes it for every consumer', () =>
+  runner.describe(`${name}: delivery conformance`, () => {
+    runner.it('delivers a message once with attempt 1, and ack removes it for every consumer', () =>
       withQueue(async (q, open) => {
         await q.send({ job: 'a' });
         await q.send({ job: 'b' });
         const first = await open();
         const d = await first.recvDelivery({ timeout: COMES_MS });
-        expect(d.message).toEqual({ job: 'a' });
-        expect(d.attempt).toBe(1);
+        assert.deepEqual(d.message, { job: 'a' });
+        assert.equal(d.attempt, 1);
         await d.ack();
         await first.close(); // 'b', if it was fetched ahead, goes back
         const second = await open();
         const b = await second.recvDelivery({ timeout: COMES_MS });
-        expect(b.message).toEqual({ job: 'b' });
+        assert.deepEqual(b.message, { job: 'b' });
         await b.ack();
         await expectNothing(second);
-      }));
+      }),
+    );
 
-    it('hides a claimed message from other consumers until it is settled', () =>
+    runner.it('hides a claimed message from other consumers until it is settled', () =>
       withQueue(async (q, open) => {
         await q.send('only');
         const one = await open();
@@ -131,14 +139,15 @@ export function describeDeliveryConformance(name: string, fixture: DeliveryConfo
         const again = await two.recvDelivery({ timeout: COMES_MS });
         expectRedelivery(d, again, false); // `one` may have fetched it ahead again before its close
         await again.ack();
-      }));
+      }),
+    );
 
-    it('redelivers a nacked message with attempt one higher, each time', () =>
+    runner.it('redelivers a nacked message with attempt one higher, each time', () =>
       withQueue(async (q, open) => {
         await q.send({ job: 'n' });
         const r = await open();
         let d = await r.recvDelivery({ timeout: COMES_MS });
-        expect(d.attempt).toBe(1);
+        assert.equal(d.attempt, 1);
         for (let i = 0; i < 3; i++) {
           await d.nack();
           const again = await r.recvDelivery({ timeout: COMES_MS });
@@ -147,10 +156,11 @@ export function describeDeliveryConformance(name: string, fixture: DeliveryConfo
         }
         await d.ack();
         await expectNothing(r);
-      }));
+      }),
+    );
 
     if (nackDelay) {
-      it('nack with a delay keeps the message invisible, then redelivers it', () =>
+      runner.it('nack with a delay keeps the message invisible, then redelivers it', () =>
         withQueue(async (q, open) => {
           await q.send('later');
           const r = await open();
@@ -160,117 +170,125 @@ export function describeDeliveryConformance(name: string, fixture: DeliveryConfo
           const again = await r.recvDelivery({ timeout: COMES_MS });
           expectRedelivery(d, again);
           await again.ack();
-        }));
+        }),
+      );
     } else {
-      it('nack with a delay rejects with ERR_UNSUPPORTED and leaves the delivery unsettled', () =>
+      runner.it('nack with a delay rejects with ERR_UNSUPPORTED and leaves the delivery unsettled', () =>
         withQueue(async (q, open) => {
           await q.send('later');
           const r = await open();
           const d = await r.recvDelivery({ timeout: COMES_MS });
-          await expect(d.nack({ delay: 100 })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+          await assert.rejects(d.nack({ delay: 100 }), { code: 'ERR_UNSUPPORTED' });
           await d.ack();
           await expectNothing(r);
-        }));
+        }),
+      );
     }
 
-    it('rejects a bad nack delay with ERR_INVALID_ARGUMENT and leaves the delivery unsettled', () =>
+    runner.it('rejects a bad nack delay with ERR_INVALID_ARGUMENT and leaves the delivery unsettled', () =>
       withQueue(async (q, open) => {
         await q.send('x');
         const r = await open();
         const d = await r.recvDelivery({ timeout: COMES_MS });
-        await expect(d.nack({ delay: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-        await expect(d.nack({ delay: Number.NaN })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+        await assert.rejects(d.nack({ delay: -1 }), { code: 'ERR_INVALID_ARGUMENT' });
+        await assert.rejects(d.nack({ delay: Number.NaN }), { code: 'ERR_INVALID_ARGUMENT' });
         await d.ack();
         await expectNothing(r);
-      }));
+      }),
+    );
 
-    it('nack with requeue false removes the message', () =>
+    runner.it('nack with requeue false removes the message', () =>
       withQueue(async (q, open) => {
         await q.send('poison');
         await q.send('next');
         const r = await open();
         const d = await r.recvDelivery({ timeout: COMES_MS });
-        expect(d.message).toBe('poison');
+        assert.equal(d.message, 'poison');
         await d.nack({ requeue: false });
         const next = await r.recvDelivery({ timeout: COMES_MS });
-        expect(next.message).toBe('next');
+        assert.equal(next.message, 'next');
         await next.ack();
         await expectNothing(r);
-      }));
+      }),
+    );
 
-    it('fails a second ack or nack with ERR_INVALID_STATE', () =>
+    runner.it('fails a second ack or nack with ERR_INVALID_STATE', () =>
       withQueue(async (q, open) => {
         await q.send(1);
         await q.send(2);
         const r = await open();
         const acked = await r.recvDelivery({ timeout: COMES_MS });
         await acked.ack();
-        await expect(acked.ack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
-        await expect(acked.nack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
+        await assert.rejects(acked.ack(), { code: 'ERR_INVALID_STATE' });
+        await assert.rejects(acked.nack(), { code: 'ERR_INVALID_STATE' });
         const nacked = await r.recvDelivery({ timeout: COMES_MS });
-        expect(nacked.message).toBe(2);
+        assert.equal(nacked.message, 2);
         await nacked.nack();
-        await expect(nacked.ack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
-        await expect(nacked.nack()).rejects.toMatchObject({ code: 'ERR_INVALID_STATE' });
+        await assert.rejects(nacked.ack(), { code: 'ERR_INVALID_STATE' });
+        await assert.rejects(nacked.nack(), { code: 'ERR_INVALID_STATE' });
         const again = await r.recvDelivery({ timeout: COMES_MS });
-        expect(again.message).toBe(2);
+        assert.equal(again.message, 2);
         await again.ack();
-      }));
+      }),
+    );
 
-    it('fails ack and nack after close with ERR_CLOSED, and gives the message back', () =>
+    runner.it('fails ack and nack after close with ERR_CLOSED, and gives the message back', () =>
       withQueue(async (q, open) => {
         await q.send('kept');
         const r = await open();
         const d = await r.recvDelivery({ timeout: COMES_MS });
         await r.close();
         await r.close();
-        await expect(d.ack()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
-        await expect(d.nack()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
-        await expect(r.recvDelivery()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+        await assert.rejects(d.ack(), { code: 'ERR_CLOSED' });
+        await assert.rejects(d.nack(), { code: 'ERR_CLOSED' });
+        await assert.rejects(r.recvDelivery(), { code: 'ERR_CLOSED' });
         const other = await open();
         // Given back by the close, not by a visibility timeout (30 s by default on most transports).
         const again = await other.recvDelivery({ timeout: GIVEN_BACK_MS });
         expectRedelivery(d, again);
         await again.ack();
-      }));
+      }),
+    );
 
-    it('gives back the unsettled message of a consumer killed with SIGKILL', () =>
+    runner.it('gives back the unsettled message of a consumer killed with SIGKILL', () =>
       withQueue(async (q, open) => {
         await q.send({ job: 'held' });
         const consumer = await q.spawnHoldingConsumer();
         try {
-          expect(consumer.message).toEqual({ job: 'held' });
+          assert.deepEqual(consumer.message, { job: 'held' });
           const before = await open();
           await expectNothing(before); // claimed by a live consumer
           await before.close();
           await consumer.kill();
           const r = await open();
           const again = await r.recvDelivery({ timeout: fixture.redeliveryTimeout ?? COMES_MS });
-          expect(again.message).toEqual({ job: 'held' });
-          if (countsAttempts) expect(again.attempt).toBe(2);
+          assert.deepEqual(again.message, { job: 'held' });
+          if (countsAttempts) assert.equal(again.attempt, 2);
           await again.ack();
           await expectNothing(r);
         } finally {
           await consumer.kill();
         }
-      }));
+      }),
+    );
 
-    it('times out and aborts recvDelivery without losing a message', () =>
+    runner.it('times out and aborts recvDelivery without losing a message', () =>
       withQueue(async (q, open) => {
         const r = await open();
-        await expect(r.recvDelivery({ timeout: 50 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+        await assert.rejects(r.recvDelivery({ timeout: 50 }), { code: 'ERR_TIMEOUT' });
         const controller = new AbortController();
         const waiting = r.recvDelivery({ signal: controller.signal });
         controller.abort(new Error('stop'));
-        await expect(waiting).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+        await assert.rejects(waiting, { code: 'ERR_ABORTED' });
         await q.send('after');
         const d = await r.recvDelivery({ timeout: COMES_MS });
-        expect(d.message).toBe('after');
-        expect(d.attempt).toBe(1);
+        assert.equal(d.message, 'after');
+        assert.equal(d.attempt, 1);
         await d.ack();
-      }));
+      }),
+    );
 
-    it('iterates deliveries, and breaking out leaves the receiver usable', () =>
+    runner.it('iterates deliveries, and breaking out leaves the receiver usable', () =>
       withQueue(async (q, open) => {
         for (let i = 0; i < 5; i++) await q.send(i);
         const r = await open();
@@ -280,14 +298,15 @@ export function describeDeliveryConformance(name: string, fixture: DeliveryConfo
           await d.ack();
           if (got.length === 3) break;
         }
-        expect(got).toEqual([0, 1, 2]);
+        assert.deepEqual(got, [0, 1, 2]);
         for (const i of [3, 4]) {
           const d = await r.recvDelivery({ timeout: COMES_MS });
-          expect(d.message).toBe(i);
+          assert.equal(d.message, i);
           await d.ack();
         }
         await expectNothing(r);
-      }));
+      }),
+    );
   });
 }
 

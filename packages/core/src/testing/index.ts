@@ -1,8 +1,14 @@
 /**
- * The conformance suite that every @ipc transport runs (Jest), and small helpers for transport tests.
+ * The conformance suites every @ipc transport runs — with any test runner: each suite takes a
+ * {@link TestRunner} (`jestRunner()`, `vitestRunner(vitest)`, `nodeTestRunner()` or your own) and
+ * asserts with `node:assert/strict` — and small helpers for transport tests.
  *
  * @packageDocumentation
  */
+export type { TestBody, TestRunner, TestSettings } from './test-runner.js';
+export { jestRunner, type JestApi } from './jest-runner.js';
+export { vitestRunner, type VitestApi } from './vitest-runner.js';
+export { nodeTestRunner, type NodeTestApi, type NodeTestRunnerOptions } from './node-test-runner.js';
 export {
   describeChannelConformance,
   type ChannelPair,
@@ -16,6 +22,13 @@ export {
   holdingConsumerProcess,
   type HoldingConsumer,
 } from './delivery-conformance.js';
+export {
+  describeRecvIntoConformance,
+  type RecvIntoChannel,
+  type RecvIntoEchoPeer,
+  type RecvIntoFixture,
+  type RecvIntoPair,
+} from './recv-into-conformance.js';
 export { childEchoPeer } from './child-echo-peer.js';
 export { tempDir, uniqueName } from './temp-path.js';
 export {

@@ -1,8 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
+import assert from 'node:assert/strict';
 import type { Channel } from '../channel.js';
 import { isIpcError } from '../errors.js';
 import type { EchoPeer } from './conformance.js';
 import type { PythonPeerCodec } from './python-echo-peer.js';
+import type { TestRunner } from './test-runner.js';
 
 /** What {@link describePythonPeerConformance} asks a transport's fixture for. */
 export interface PythonPeerFixture {
@@ -57,7 +58,7 @@ function big(codec: PythonPeerCodec, n: number): unknown {
  * The conformance checks that involve a peer, run against a Python program (standard library only)
  * in place of the Node echo peer — for each codec Python understands: messages in order both ways
  * and unchanged through Python's objects, a big message, and ERR_PEER_GONE (or a clean end) when
- * the Python process dies.
+ * the Python process dies. The tests are registered with `runner` and assert with `node:assert/strict`.
  *
  * @example
  * ```ts
@@ -66,10 +67,14 @@ function big(codec: PythonPeerCodec, n: number): unknown {
  *     const { channel, child } = spawnChannel('python3', pythonEchoPeerArgs(codec, { fd: 3 }), { codec });
  *     return childEchoPeer(channel, child);
  *   },
- * });
+ * }, jestRunner());
  * ```
  */
-export function describePythonPeerConformance(name: string, fixture: PythonPeerFixture): void {
+export function describePythonPeerConformance(
+  name: string,
+  fixture: PythonPeerFixture,
+  runner: TestRunner,
+): void {
   const bigBytes = fixture.bigMessageBytes ?? 4 * 1024 * 1024;
   const withPeer = async (codec: PythonPeerCodec, body: (channel: Channel<unknown>) => Promise<void>) => {
     const peer = await fixture.peer(codec);
@@ -81,9 +86,9 @@ export function describePythonPeerConformance(name: string, fixture: PythonPeerF
     }
   };
 
-  describe(`${name}: conformance with a Python peer (standard library only)`, () => {
+  runner.describe(`${name}: conformance with a Python peer (standard library only)`, () => {
     for (const codec of fixture.codecs ?? (['pickle', 'json', 'raw'] as const)) {
-      it(
+      runner.it(
         `${codec}: 200 messages through Python's objects, in order and unchanged`,
         () =>
           withPeer(codec, async (channel) => {
@@ -91,42 +96,45 @@ export function describePythonPeerConformance(name: string, fixture: PythonPeerF
               for (let i = 0; i < 200; i++) await channel.send(samples(codec, i));
             })();
             for (let i = 0; i < 200; i++)
-              expect(await channel.recv({ timeout: 60_000 })).toEqual(samples(codec, i));
+              assert.deepEqual(await channel.recv({ timeout: 60_000 }), samples(codec, i));
             await sending;
           }),
-        TIMEOUT,
+        { timeout: TIMEOUT },
       );
 
-      it(
+      runner.it(
         `${codec}: a message of ${bigBytes} bytes there and back`,
         () =>
           withPeer(codec, async (channel) => {
             const message = big(codec, bigBytes);
             const [, back] = await Promise.all([channel.send(message), channel.recv({ timeout: 120_000 })]);
-            expect(back).toEqual(message);
+            assert.deepEqual(back, message);
           }),
-        TIMEOUT,
+        { timeout: TIMEOUT },
       );
 
-      it(
+      runner.it(
         `${codec}: ends or fails with ERR_PEER_GONE when the Python process dies`,
         async () => {
           const peer = await fixture.peer(codec);
           try {
             await peer.channel.send(samples(codec, 1));
-            expect(await peer.channel.recv({ timeout: 60_000 })).toEqual(samples(codec, 1));
+            assert.deepEqual(await peer.channel.recv({ timeout: 60_000 }), samples(codec, 1));
             await peer.kill();
             const outcome = await peer.channel.recv({ timeout: 60_000 }).then(
               () => undefined,
               (err: unknown) => err,
             );
-            expect(isIpcError(outcome) && ['ERR_PEER_GONE', 'ERR_CLOSED'].includes(outcome.code)).toBe(true);
+            assert.ok(
+              isIpcError(outcome) && ['ERR_PEER_GONE', 'ERR_CLOSED'].includes(outcome.code),
+              `expected ERR_PEER_GONE or ERR_CLOSED: ${String(outcome)}`,
+            );
           } finally {
             await peer.channel.close();
             await peer.cleanup?.();
           }
         },
-        TIMEOUT,
+        { timeout: TIMEOUT },
       );
     }
   });
