@@ -155,12 +155,13 @@ function main() {
   for (const key of Object.keys(env)) {
     if (key.startsWith('npm_')) delete env[key];
   }
-  // @ipc/mq's libraries are optional peer dependencies (a user installs the one they use); the smoke
-  // test uses ZeroMQ, so the project installs it beside the tarballs, at the version @ipc/mq asks for.
+  // @ipc/mq's libraries are optional peer dependencies (a user installs the one they use, as its README
+  // says); the smoke test uses ZeroMQ and the README examples both, so the project installs both beside
+  // the tarballs, at the versions @ipc/mq asks for.
   const mqPeers = JSON.parse(
     readFileSync(join(repo, 'packages', 'mq', 'package.json'), 'utf8'),
   ).peerDependencies;
-  const peers = [`zeromq@${mqPeers.zeromq}`];
+  const peers = [`zeromq@${mqPeers.zeromq}`, `amqplib@${mqPeers.amqplib}`];
   const started = Date.now();
   run(
     'npm',
