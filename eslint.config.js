@@ -7,7 +7,7 @@ import globals from 'globals';
 // The house rules of imports between packages, checked on every package's src/ (tests, tools/ and
 // examples/ may import anything). Each message teaches the rule to whoever breaks it.
 
-/** Transports: every package under packages/ except core. */
+/** Transports: every package under packages/ except core and kit. */
 const TRANSPORTS = ['pipe', 'socket', 'fifo', 'file', 'mq', 'signal', 'shm', 'queue'];
 
 /** A relative import that leaves its package (`../../socket/src/…`): always wrong, name the package instead. */
@@ -18,6 +18,14 @@ const RELATIVE_ACROSS_PACKAGES = {
     'a relative path skips its exports map and breaks once the packages are installed from npm.',
 };
 
+/** The entry that held the transports' shared helpers until they moved into @ipc/kit. */
+const CORE_INTERNAL = {
+  regex: '^@ipc/core/internal(/|$)',
+  message:
+    '@ipc/core/internal is gone: core is the contract only. The stream channel, inbox, send gate and addon ' +
+    'loader are public in @ipc/kit (transports may import it); the rest is in @ipc/core itself.',
+};
+
 /**
  * `no-restricted-imports` for a package's src/: any @ipc package outside `allowed` is an error.
  *
@@ -26,7 +34,10 @@ const RELATIVE_ACROSS_PACKAGES = {
  */
 function boundary(allowed, message) {
   const except = allowed.length === 0 ? '' : `(?!(${allowed.join('|')})(/|$))`;
-  return ['error', { patterns: [{ regex: `^@ipc/${except}`, message }, RELATIVE_ACROSS_PACKAGES] }];
+  return [
+    'error',
+    { patterns: [CORE_INTERNAL, { regex: `^@ipc/${except}`, message }, RELATIVE_ACROSS_PACKAGES] },
+  ];
 }
 
 const boundaries = [
@@ -36,8 +47,19 @@ const boundaries = [
       'no-restricted-imports': boundary(
         [],
         '@ipc/core is the contract every package builds on (channel, codecs, framing, errors, locks), so it ' +
-          'imports no @ipc package: a transport depends on core, never the other way round. Move what you ' +
-          'need into core, or the code that needs it into the transport.',
+          'imports no @ipc package: @ipc/kit and the transports depend on core, never the other way round. ' +
+          'A shared piece that does I/O belongs in @ipc/kit; one only a transport uses stays in that transport.',
+      ),
+    },
+  },
+  {
+    files: ['packages/kit/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': boundary(
+        ['core'],
+        '@ipc/kit is the toolkit transports are built from (stream channel, inbox, send gate, addon loader): it ' +
+          'builds on @ipc/core only and never on a transport — a transport imports the kit, not the other way ' +
+          'round. Code that needs a transport belongs in that transport, or in tools/ or examples/.',
       ),
     },
   },
@@ -45,10 +67,11 @@ const boundaries = [
     files: [`packages/${name}/src/**/*.ts`],
     rules: {
       'no-restricted-imports': boundary(
-        ['core'],
-        `@ipc/${name} is a transport: it builds on @ipc/core (the contract, and @ipc/core/internal for ` +
-          'now) and on no other @ipc package — transports never import each other, so each one installs, ' +
-          'builds and breaks on its own. Put shared code into @ipc/core; combine transports in tools/ or examples/.',
+        ['core', 'kit'],
+        `@ipc/${name} is a transport: it builds on @ipc/core (the contract) and @ipc/kit (the toolkit) and on ` +
+          'no other @ipc package — transports never import each other, so each one installs, builds and ' +
+          'breaks on its own. Put shared code into @ipc/kit (I/O) or @ipc/core (contract); combine transports ' +
+          'in tools/ or examples/.',
       ),
     },
   })),
@@ -56,10 +79,10 @@ const boundaries = [
     files: ['packages/queue/src/**/*.ts'],
     rules: {
       'no-restricted-imports': boundary(
-        ['core', 'shm'],
-        '@ipc/queue is a transport built on shared memory: it imports @ipc/core and @ipc/shm, and no other ' +
-          '@ipc package — transports never import each other. Put shared code into @ipc/core; combine ' +
-          'transports in tools/ or examples/.',
+        ['core', 'kit', 'shm'],
+        '@ipc/queue is a transport built on shared memory: it imports @ipc/core, @ipc/kit and @ipc/shm, and ' +
+          'no other @ipc package — transports never import each other. Put shared code into @ipc/kit or ' +
+          '@ipc/core; combine transports in tools/ or examples/.',
       ),
     },
   },

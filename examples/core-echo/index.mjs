@@ -3,7 +3,7 @@ import { createServer, connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { streamChannel } from '@ipc/core';
+import { streamChannel } from '@ipc/kit';
 
 const dir = mkdtempSync(join(tmpdir(), 'core-example-'));
 const path = join(dir, 'echo.sock');

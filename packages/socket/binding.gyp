@@ -3,7 +3,7 @@
     {
       "target_name": "ipc_socket",
       "sources": ["native/peer_cred.c"],
-      "include_dirs": ["<!(node -p \"require('node:path').join(require.resolve('@ipc/core/package.json'), '..', 'native')\")"],
+      "include_dirs": ["<!(node -p \"require('node:path').join(require.resolve('@ipc/kit/package.json'), '..', 'native')\")"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "defines": ["NAPI_VERSION=8"]
     }

@@ -3,7 +3,7 @@
 #   - publint (--strict: warnings fail too): exports, files, package.json fields;
 #   - are-the-types-wrong with the esm-only profile (the packages are ESM-only): every entry point's
 #     types resolve for TypeScript users under node16/nodenext and bundler resolution (the build
-#     helper export @ipc/core/scripts/native-addon.cjs, for the native packages, has no types).
+#     helper export @ipc/kit/scripts/native-addon.cjs, for the native packages, has no types).
 # Packs with --ignore-scripts: the "build" step has just built dist (prepack's own run is covered by
 # tools/ci/fresh-project.mjs). Needs the root devDependencies publint and @arethetypeswrong/cli.
 set -euo pipefail

@@ -1,16 +1,16 @@
 /**
- * The @ipc channel contract that every transport speaks: codecs, length-prefixed framing
- * (compatible with Python's `multiprocessing.connection`), a fast channel over any Node byte
- * stream, typed errors, and locks over shared memory.
+ * The @ipc channel contract that every transport speaks: the channel and delivery interfaces,
+ * codecs, length-prefixed framing (compatible with Python's `multiprocessing.connection`), typed
+ * errors, validation, and locks over shared memory. It does no I/O: the transports do, built
+ * with `@ipc/kit`; the conformance suites are in `@ipc/core/testing`.
  *
  * @example
  * ```ts
- * import { streamChannel } from '@ipc/core';
- * import { connect } from 'node:net';
+ * import { msgpack, IpcError } from '@ipc/core';
  *
- * await using ch = streamChannel<{ n: number }>(connect('/tmp/app.sock'), { codec: 'json' });
- * await ch.send({ n: 1 });
- * for await (const reply of ch) console.log(reply.n);
+ * const bytes = msgpack.encode({ n: 1 });
+ * console.log(msgpack.decode(bytes)); // { n: 1 }
+ * console.log(new IpcError('ERR_TIMEOUT', 'no reply').code); // 'ERR_TIMEOUT'
  * ```
  *
  * @packageDocumentation
@@ -22,6 +22,7 @@ export { nackDelay, type AckableReceiver, type Delivery, type NackOptions } from
 export { receiveUntilClosed } from './receive-until-closed.js';
 export type { Codec } from './codec.js';
 export { DuplexChannel } from './duplex-channel.js';
+export { asBuffer } from './codecs/as-buffer.js';
 export { createMsgpackCodec, msgpack, type MsgpackCodecOptions } from './codecs/msgpack.js';
 export { json } from './codecs/json.js';
 export { raw } from './codecs/raw.js';
@@ -51,15 +52,6 @@ export {
   type StandardSchemaResult,
   type StandardSchemaV1,
 } from './validate.js';
-export {
-  StreamChannel,
-  streamChannel,
-  streamReceiver,
-  streamSender,
-  type StreamChannelOptions,
-} from './stream/stream-channel.js';
-export { StreamReceiver, type StreamReceiverOptions } from './stream/stream-receiver.js';
-export { StreamSender } from './stream/stream-sender.js';
 export type { WaitResult, WaitStrategy } from './locks/wait-strategy.js';
 export { atomicsWaitStrategy, type AtomicsWaitStrategyOptions } from './locks/atomics-wait-strategy.js';
 export type { LockOptions } from './locks/lock-memory.js';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds or installs the @ipc/fifo native addon (fcntl F_SETPIPE_SZ): install | build | prebuild, see
-// @ipc/core/scripts/native-addon.cjs. Optional: without it, FIFOs keep the kernel's 64 KiB buffer.
+// @ipc/kit/scripts/native-addon.cjs. Optional: without it, FIFOs keep the kernel's 64 KiB buffer.
 'use strict';
-require('@ipc/core/scripts/native-addon.cjs').run({
+require('@ipc/kit/scripts/native-addon.cjs').run({
   root: require('node:path').join(__dirname, '..'),
   pkg: '@ipc/fifo',
   name: 'ipc_fifo',

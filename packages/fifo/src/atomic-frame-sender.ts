@@ -10,7 +10,7 @@ import {
   type Sender,
   type SendOptions,
 } from '@ipc/core';
-import { Deque, SendGate } from '@ipc/core/internal';
+import { Deque, SendGate } from '@ipc/kit';
 import { PIPE_BUF } from './pipe-buf.js';
 
 /** Bytes queued (not yet written) above which `send` waits. */

@@ -13,9 +13,9 @@ import {
   type Framing,
   type Receiver,
   type RecvOptions,
-  type StreamChannelOptions,
 } from '@ipc/core';
-import { bytesOnly, feedDecoder, Inbox, offerToDecoder, receiveInto } from '@ipc/core/internal';
+import { type StreamChannelOptions } from '@ipc/kit';
+import { bytesOnly, feedDecoder, Inbox, offerToDecoder, receiveInto } from '@ipc/kit';
 import { checkPipeSize, growPipe } from './pipe-size.js';
 
 /** Options of a FIFO {@link FifoReceiver}. */

@@ -4,10 +4,10 @@ import {
   OPEN_MARKER_BYTES,
   resolveCodec,
   resolveFraming,
-  streamSender,
   throwIfAborted,
   type Sender,
 } from '@ipc/core';
+import { streamSender } from '@ipc/kit';
 import { AtomicFrameSender } from './atomic-frame-sender.js';
 import { checkPath } from './fifo-path.js';
 import { FifoReceiver, type FifoReceiverOptions } from './fifo-receiver.js';

@@ -10,7 +10,7 @@ import {
   type RecvOptions,
   nackDelay,
 } from '@ipc/core';
-import { Inbox } from '@ipc/core/internal';
+import { Inbox } from '@ipc/kit';
 import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
 import { watchFolder, type FolderWatch } from './folder-watch.js';
 import { moveNoClobber } from './move-no-clobber.js';

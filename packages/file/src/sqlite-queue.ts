@@ -12,7 +12,7 @@ import {
   type SendOptions,
   nackDelay,
 } from '@ipc/core';
-import { Inbox } from '@ipc/core/internal';
+import { Inbox } from '@ipc/kit';
 import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
 import { watchFolder, type FolderWatch } from './folder-watch.js';
 import { formatIdentity, isProcessAlive, parseIdentity, selfIdentity } from './process-identity.js';

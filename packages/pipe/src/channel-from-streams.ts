@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
-import { IpcError, streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/core';
+import { IpcError } from '@ipc/core';
+import { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/kit';
 
 /**
  * A channel over two existing streams — typically a child's stdout and stdin

@@ -31,4 +31,4 @@ export { parentChannel, type ParentChannelOptions } from './parent-channel.js';
 export { channelFromStreams } from './channel-from-streams.js';
 export type { ChildExit } from './child-exit.js';
 export { DEFAULT_CHANNEL_FD, type StdioEntry, type StdioOption } from './stdio-layout.js';
-export { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/core';
+export { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/kit';

@@ -1,5 +1,6 @@
 import { fstatSync } from 'node:fs';
-import { IpcError, type StreamChannel, type StreamChannelOptions } from '@ipc/core';
+import { IpcError } from '@ipc/core';
+import { type StreamChannel, type StreamChannelOptions } from '@ipc/kit';
 import { channelOnFd } from './socket-channel.js';
 import { checkChannelFd, DEFAULT_CHANNEL_FD } from './stdio-layout.js';
 import { PIPE_CLOSE_MARKER_ENV, PIPE_FD_ENV } from './spawn-channel.js';

@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/core';
+import { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/kit';
 
 /**
  * A channel on the socket or pipe at `fd`: core's `streamChannel` over a `net.Socket` on it (with the

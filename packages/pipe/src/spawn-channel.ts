@@ -1,14 +1,8 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import {
-  IpcError,
-  resolveCodec,
-  resolveFraming,
-  streamChannel,
-  type StreamChannel,
-  type StreamChannelOptions,
-} from '@ipc/core';
+import { IpcError, resolveCodec, resolveFraming } from '@ipc/core';
+import { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/kit';
 import { watchExit, type ChildExit } from './child-exit.js';
 import { exitVerdict } from './exit-verdict.js';
 import { checkChannelFd, stdioWithChannel, type StdioOption } from './stdio-layout.js';

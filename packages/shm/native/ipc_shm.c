@@ -4,7 +4,7 @@
 // wait with futex_waitv). Everything else lives in TypeScript. Pure Node-API: ABI-stable.
 #define _GNU_SOURCE
 #include <node_api.h>
-#include "ipc_errno.h" // throw_errno, from @ipc/core/native
+#include "ipc_errno.h" // throw_errno, from @ipc/kit/native
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -1,13 +1,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IpcError } from '@ipc/core';
-import { loadAddon } from '@ipc/core/internal';
+import { loadAddon } from '@ipc/kit';
 import type { NativeAddon } from './native.js';
 
 let loaded: NativeAddon | undefined;
 
 /**
- * The native addon (`ipc_shm`, see `loadAddon` in `@ipc/core/internal`), loaded once. Throws
+ * The native addon (`ipc_shm`, see `loadAddon` in `@ipc/kit`), loaded once. Throws
  * `ERR_UNSUPPORTED` off Linux or when no binary loads (the message names the fix).
  */
 export function addon(): NativeAddon {

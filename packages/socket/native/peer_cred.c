@@ -4,7 +4,7 @@
 // Pure Node-API: ABI-stable, one binary for every Node version from 20 on.
 #define _GNU_SOURCE
 #include <node_api.h>
-#include "ipc_errno.h" // throw_errno, from @ipc/core/native
+#include "ipc_errno.h" // throw_errno, from @ipc/kit/native
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds or installs the @ipc/socket native addon (getsockopt SO_PEERCRED): install | build | prebuild,
-// see @ipc/core/scripts/native-addon.cjs. Optional: without it, peer credentials are ERR_UNSUPPORTED.
+// see @ipc/kit/scripts/native-addon.cjs. Optional: without it, peer credentials are ERR_UNSUPPORTED.
 'use strict';
-require('@ipc/core/scripts/native-addon.cjs').run({
+require('@ipc/kit/scripts/native-addon.cjs').run({
   root: require('node:path').join(__dirname, '..'),
   pkg: '@ipc/socket',
   name: 'ipc_socket',

@@ -1,6 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { IpcError, streamChannel, toIpcError, waitWith, type StreamChannel } from '@ipc/core';
+import { IpcError, toIpcError, waitWith } from '@ipc/core';
+import { streamChannel, type StreamChannel } from '@ipc/kit';
 import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
 import { authenticate, peerIsIpc } from './auth-handshake.js';
 import { challengeGuard, type ChallengeWatch } from './challenge-guard.js';

@@ -1,13 +1,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcError } from '@ipc/core';
-import { loadAddon } from '@ipc/core/internal';
+import { loadAddon } from '@ipc/kit';
 import type { NativeAddon } from './native.js';
 
 let loaded: NativeAddon | IpcError | undefined;
 
 /**
- * The native addon (`ipc_socket`, see `loadAddon` in `@ipc/core/internal`), loaded once. Returns (never
+ * The native addon (`ipc_socket`, see `loadAddon` in `@ipc/kit`), loaded once. Returns (never
  * throws) an `ERR_UNSUPPORTED` error off Linux or when no binary loads; the outcome is remembered, so a
  * missing addon costs one lookup per process.
  */

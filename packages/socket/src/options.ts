@@ -1,4 +1,4 @@
-import type { StreamChannelOptions } from '@ipc/core';
+import type { StreamChannelOptions } from '@ipc/kit';
 import type { IpcError } from '@ipc/core';
 import type { AuthOptions } from './auth-handshake.js';
 import type { ConnectionInfo, ErrorPhase } from './socket-channel.js';

@@ -1,14 +1,8 @@
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
-import {
-  IpcError,
-  streamChannel,
-  throwIfAborted,
-  toIpcError,
-  type RecvOptions,
-  type SendOptions,
-} from '@ipc/core';
-import { Inbox } from '@ipc/core/internal';
+import { IpcError, throwIfAborted, toIpcError, type RecvOptions, type SendOptions } from '@ipc/core';
+import { streamChannel } from '@ipc/kit';
+import { Inbox } from '@ipc/kit';
 import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
 import { authenticate, peerIsIpc } from './auth-handshake.js';
 import {

@@ -6,10 +6,10 @@ import {
   type Channel,
   type RecvOptions,
   type SendOptions,
-  type StreamChannel,
   type WaitOptions,
 } from '@ipc/core';
-import { Deque, Inbox, receiveInto } from '@ipc/core/internal';
+import { type StreamChannel } from '@ipc/kit';
+import { Deque, Inbox, receiveInto } from '@ipc/kit';
 import type { Writable } from 'node:stream';
 import type { ConnectionInfo } from './connection-info.js';
 import { peerOf, type PeerCredentials } from './peer-credentials.js';

@@ -1,5 +1,5 @@
 import { IpcError, resolveCodec, type CodecOption } from '@ipc/core';
-import { asBuffer } from '@ipc/core/internal';
+import { asBuffer } from '@ipc/core';
 import type { ChannelModel } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
 import type { Delivery } from './amqp-delivery.js';

@@ -1,5 +1,5 @@
 import { abortError, IpcError, throwIfAborted } from '@ipc/core';
-import { Deque } from '@ipc/core/internal';
+import { Deque } from '@ipc/kit';
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
 import { fromAmqpError, unavailable } from './amqp-error.js';

@@ -10,7 +10,7 @@ import {
   type Receiver,
   type RecvOptions,
 } from '@ipc/core';
-import { Inbox } from '@ipc/core/internal';
+import { Inbox } from '@ipc/kit';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
 import { AmqpDelivery, type AmqpChannelState } from './amqp-delivery.js';

@@ -1,5 +1,5 @@
 import { abortError, IpcError, resolveCodec, throwIfAborted, type Codec, type CodecOption } from '@ipc/core';
-import { asBuffer } from '@ipc/core/internal';
+import { asBuffer } from '@ipc/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Attachment } from './amqp-attachment.js';
 import { fromAmqpError, unavailable } from './amqp-error.js';

@@ -1,5 +1,5 @@
 import { IpcError, resolveCodec, type Codec, type Sender } from '@ipc/core';
-import { asBuffer } from '@ipc/core/internal';
+import { asBuffer } from '@ipc/core';
 import type { Options } from 'amqplib';
 import type { PublishCallOptions } from './amqp-publisher.js';
 import type { AmqpSession } from './amqp-session.js';

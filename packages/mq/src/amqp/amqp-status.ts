@@ -1,4 +1,4 @@
-import { Deque } from '@ipc/core/internal';
+import { Deque } from '@ipc/kit';
 
 /** A state of an AMQP connection, as its `status` iterable reports it. */
 export interface AmqpStatus {

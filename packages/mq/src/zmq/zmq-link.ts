@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { compileValidator, IpcError, resolveCodec, type Codec, type RecvOptions } from '@ipc/core';
-import { asBuffer, Inbox } from '@ipc/core/internal';
+import { asBuffer } from '@ipc/core';
+import { Inbox } from '@ipc/kit';
 import type * as zmq from 'zeromq';
 import { attach } from './zmq-endpoint.js';
 import { applyHighWaterMarks, SEND_SLICE_MS, ZMQ_DEFAULTS, type ZmqOptions } from './zmq-options.js';

@@ -1,6 +1,6 @@
 import { abortError, IpcError, throwIfAborted } from '@ipc/core';
 import { checkTimeout } from '../check-timeout.js';
-import { Deque } from '@ipc/core/internal';
+import { Deque } from '@ipc/kit';
 import type * as zmq from 'zeromq';
 import { fromZmqError, isZmqTimeout } from './zmq-error.js';
 

@@ -13,7 +13,7 @@ import {
   type WaitOptions,
   type WaitResult,
 } from '@ipc/core';
-import { bufferTooSmall, recvIntoTarget } from '@ipc/core/internal';
+import { bufferTooSmall, recvIntoTarget } from '@ipc/kit';
 import { futexWaitAsync, futexWake } from '../futex.js';
 import { SharedMemory } from '../shared-memory.js';
 import { RecordBatch } from './record-batch.js';

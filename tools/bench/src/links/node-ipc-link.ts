@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { Inbox } from '@ipc/core/internal';
+import { Inbox } from '@ipc/kit';
 import type { Link } from '../adapter.js';
 
 /** The `process.send` / `child.send` surface shared by both ends of a Node IPC channel. */

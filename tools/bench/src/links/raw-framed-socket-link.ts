@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Inbox } from '@ipc/core/internal';
+import { Inbox } from '@ipc/kit';
 import type { Link } from '../adapter.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Inbox } from '@ipc/core/internal';
+import { Inbox } from '@ipc/kit';
 
 /** A harness control message between the W4 parent and its children (newline-delimited JSON). */
 export type RoleControl =

@@ -15,7 +15,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
-import { asBuffer } from '@ipc/core/internal'; // amqplib copies bodies with Buffer methods
+import { asBuffer } from '@ipc/core'; // amqplib copies bodies with Buffer methods
 import type { BenchCase, CaseContext, DriverContext, Link, QueueContext } from '../adapter.js';
 
 const AMQP_URL = process.env.IPC_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';

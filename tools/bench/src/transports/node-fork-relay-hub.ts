@@ -3,7 +3,7 @@
  * it relays each message round-robin to the consumers with `child.send` (serialization 'json').
  */
 import type { ChildProcess } from 'node:child_process';
-import { Inbox } from '@ipc/core/internal';
+import { Inbox } from '@ipc/kit';
 import type { BenchCase, QueueConsumer, QueueParent, QueueProducer } from '../adapter.js';
 
 /** Sends in flight per producer before `put` waits for the channel's write callbacks. */

@@ -1,11 +1,15 @@
 import type { Writable } from 'node:stream';
-import { abortError } from '../abort.js';
-import type { SendOptions, Sender } from '../channel.js';
-import type { Codec } from '../codec.js';
-import { IpcError, toIpcError } from '../errors.js';
-import { CLOSE_MARKER_BYTES } from '../framing/close-marker.js';
-import type { Framing } from '../framing/framing.js';
-import { SendGate } from '../internal/send-gate.js';
+import {
+  abortError,
+  CLOSE_MARKER_BYTES,
+  IpcError,
+  toIpcError,
+  type Codec,
+  type Framing,
+  type Sender,
+  type SendOptions,
+} from '@ipc/core';
+import { SendGate } from '../send-gate.js';
 
 /** Frames up to this size are copied into a shared slab and written together (one syscall for many). */
 const COALESCE_MAX = 16 * 1024;

@@ -1,6 +1,6 @@
 // Builds or installs the Node-API addon of an @ipc package with a native piece (@ipc/shm, @ipc/fifo,
 // @ipc/socket): each package's scripts/addon.cjs calls `run` with what is its own. Used by npm
-// scripts, never imported by the packages' code (that is `loadAddon` in @ipc/core/internal, which
+// scripts, never imported by the packages' code (that is `loadAddon` in @ipc/kit, which
 // loads build/Release or prebuilds/ with node-gyp-build).
 //   install    npm's install step (only when install scripts run: `npm rebuild <pkg>`, or a package
 //              manager that allows them): nothing to do when a binary already loads (a prebuilt one

@@ -1,8 +1,5 @@
-import type { RecvOptions } from '../channel.js';
-import type { Codec } from '../codec.js';
-import { IpcError } from '../errors.js';
-import type { FrameDecoder } from '../framing/framing.js';
-import type { Inbox } from '../internal/inbox.js';
+import { IpcError, type Codec, type FrameDecoder, type RecvOptions } from '@ipc/core';
+import type { Inbox } from '../inbox.js';
 
 /**
  * Offers `target` to `decoder` for the next frame to complete (a decoder that cannot read into a given

@@ -1,10 +1,15 @@
 import type { Readable } from 'node:stream';
-import type { RecvOptions, Receiver } from '../channel.js';
-import type { Codec } from '../codec.js';
-import { IpcError, toIpcError } from '../errors.js';
-import { CLOSE_MARKER, OPEN_MARKER } from '../framing/close-marker.js';
-import type { FrameDecoder } from '../framing/framing.js';
-import { Inbox } from '../internal/inbox.js';
+import {
+  CLOSE_MARKER,
+  IpcError,
+  OPEN_MARKER,
+  toIpcError,
+  type Codec,
+  type FrameDecoder,
+  type Receiver,
+  type RecvOptions,
+} from '@ipc/core';
+import { Inbox } from '../inbox.js';
 import { feedDecoder } from './direct-reads.js';
 import { bytesOnly, offerToDecoder, receiveInto } from './receive-into.js';
 

@@ -1,14 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import {
-  IpcError,
-  isIpcError,
-  lengthHeader,
-  streamChannel,
-  toIpcError,
-  type StandardSchemaV1,
-  type StreamChannelOptions,
-} from '@ipc/core';
+import { IpcError, isIpcError, lengthHeader, toIpcError, type StandardSchemaV1 } from '@ipc/core';
+import { streamChannel, type StreamChannelOptions } from '@ipc/kit';
 
 /** A tiny Standard Schema validator, as zod or valibot would provide. */
 const point: StandardSchemaV1<unknown, { x: number }> = {

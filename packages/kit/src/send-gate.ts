@@ -1,5 +1,4 @@
-import { abortError } from '../abort.js';
-import { toIpcError } from '../errors.js';
+import { abortError, toIpcError } from '@ipc/core';
 import { Deque } from './deque.js';
 
 interface Waiting<T> {

@@ -1,8 +1,7 @@
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
-import type { FrameDecoder } from '../framing/framing.js';
-import { LengthPrefixedDecoder } from '../framing/length-prefixed.js';
+import { LengthPrefixedDecoder, type FrameDecoder } from '@ipc/core';
 
 /** Where a read should land, and what to do with the bytes it read (Node's `onread` pair). */
 export interface DirectReads {

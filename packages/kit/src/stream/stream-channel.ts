@@ -1,10 +1,15 @@
-import type { RecvOptions } from '../channel.js';
+import {
+  compileValidator,
+  DuplexChannel,
+  IpcError,
+  resolveCodec,
+  resolveFraming,
+  type CodecOption,
+  type FramingOption,
+  type MessageValidator,
+  type RecvOptions,
+} from '@ipc/core';
 import { Duplex, type Readable, type Writable } from 'node:stream';
-import { DuplexChannel } from '../duplex-channel.js';
-import { resolveCodec, type CodecOption } from '../codecs/resolve-codec.js';
-import { IpcError } from '../errors.js';
-import { resolveFraming, type FramingOption } from '../framing/resolve-framing.js';
-import { compileValidator, type MessageValidator } from '../validate.js';
 import { StreamReceiver } from './stream-receiver.js';
 import { StreamSender } from './stream-sender.js';
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { IpcError } from '../errors.js';
+import { IpcError } from '@ipc/core';
 
 /** Where and what {@link loadAddon} loads. */
 export interface LoadAddonOptions {

@@ -1,7 +1,4 @@
-import { waitWith } from '../abort.js';
-import type { RecvOptions } from '../channel.js';
-import type { Codec } from '../codec.js';
-import { IpcError, toIpcError } from '../errors.js';
+import { IpcError, toIpcError, waitWith, type Codec, type RecvOptions } from '@ipc/core';
 import { Deque } from './deque.js';
 
 type Entry<T> = { ok: true; value: T; bytes: number } | { ok: false; error: unknown; bytes: number };

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { expect, it } from '@jest/globals';
-import { streamReceiver } from '@ipc/core';
+import { streamReceiver } from '@ipc/kit';
 import { tempDir } from '@ipc/core/testing';
 
 it('poll() takes buffered messages without waiting, throws a bad one in its place, then the end', async () => {

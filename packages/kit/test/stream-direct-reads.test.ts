@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
-import { streamChannel } from '@ipc/core';
+import { streamChannel } from '@ipc/kit';
 import { tempDir } from '@ipc/core/testing';
 
 const SIZES = [0, 1, 3, 100, 65535, 65536, 65537, 200000, 3 * 1024 * 1024, 7];

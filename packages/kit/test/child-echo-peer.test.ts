@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import { streamChannel } from '@ipc/core';
+import { streamChannel } from '@ipc/kit';
 import { childEchoPeer } from '@ipc/core/testing';
 
 const idleChild = () => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { json, raw, streamChannel, type Codec } from '@ipc/core';
+import { json, raw, type Codec } from '@ipc/core';
+import { streamChannel } from '@ipc/kit';
 
 /** A codec that sends JSON and receives whatever the test expects next (JSON or raw bytes). */
 function switchable(): Codec<unknown> & { rawNext: boolean } {

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { isIpcError, streamChannel, type StreamChannel } from '@ipc/core';
+import { isIpcError } from '@ipc/core';
+import { streamChannel, type StreamChannel } from '@ipc/kit';
 import { tempDir } from '@ipc/core/testing';
 import { unixSocketPair } from './fixtures/socket-pair.js';
 
