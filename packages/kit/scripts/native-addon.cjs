@@ -166,7 +166,7 @@ function prebuild(spec, names) {
     );
     process.exit(1);
   }
-  const coreNative = join(dirname(require.resolve('@ipc/core/package.json', { paths: [root] })), 'native');
+  const kitNative = join(__dirname, '..', 'native');
   const headers = nodeHeaders();
   const out = join(root, 'prebuilds');
   rmSync(out, { recursive: true, force: true });
@@ -174,7 +174,7 @@ function prebuild(spec, names) {
   try {
     for (const n of names) {
       const t = TARGETS[n];
-      const includes = [`-I${headers}`, `-I${coreNative}`];
+      const includes = [`-I${headers}`, `-I${kitNative}`];
       if (t.kernelHeaders) includes.push(`-isystem${kernelHeaders(scratch, t.kernelHeaders)}`);
       mkdirSync(join(out, t.dir), { recursive: true });
       const file = join(out, t.dir, `${binding.name}.napi.${t.libc}.node`);
