@@ -26,6 +26,7 @@ export {
 } from './stream/stream-channel.js';
 export { StreamReceiver, type StreamReceiverOptions } from './stream/stream-receiver.js';
 export { StreamSender } from './stream/stream-sender.js';
+export { FrameSender } from './stream/frame-sender.js';
 export { feedDecoder } from './stream/direct-reads.js';
 export {
   bufferTooSmall,

@@ -11,6 +11,7 @@ import {
 } from '@ipc/core';
 import { Duplex, type Readable, type Writable } from 'node:stream';
 import { StreamReceiver, type StreamReceiverOptions } from './stream-receiver.js';
+import type { FrameSender } from './frame-sender.js';
 import { StreamSender } from './stream-sender.js';
 
 /** Options of {@link streamChannel}, {@link streamSender} and {@link streamReceiver}. */
@@ -41,8 +42,10 @@ export interface StreamChannelOptions<In = unknown> {
 }
 
 /**
- * A {@link Channel} over a pair of Node byte streams, or over one `Duplex` (a socket).
- * `close()` flushes and ends the writable, then destroys the readable.
+ * A {@link Channel} over a pair of Node byte streams, or over one `Duplex` (a socket): a
+ * {@link FrameSender} (a {@link StreamSender} from {@link streamChannel}, a transport's own write
+ * path otherwise) and a {@link StreamReceiver}, plus `recvInto`. `close()` flushes and ends the
+ * writable, then destroys the readable.
  */
 export class StreamChannel<Out, In = Out> extends DuplexChannel<Out, In> {
   /**
@@ -50,7 +53,7 @@ export class StreamChannel<Out, In = Out> extends DuplexChannel<Out, In> {
    * @param receiver - the receiving half
    */
   constructor(
-    override readonly sender: StreamSender<Out>,
+    override readonly sender: FrameSender<Out>,
     override readonly receiver: StreamReceiver<In>,
   ) {
     super(sender, receiver);
