@@ -17,15 +17,15 @@
  *
  * @packageDocumentation
  */
+export { StreamChannel, streamChannel, streamReceiver, streamSender } from './stream/stream-channel.js';
 export {
-  StreamChannel,
-  streamChannel,
-  streamReceiver,
-  streamSender,
+  checkStreamChannelOptions,
+  splitStreamChannelOptions,
   type StreamChannelOptions,
-} from './stream/stream-channel.js';
+} from './stream/stream-channel-options.js';
 export { StreamReceiver, type StreamReceiverOptions } from './stream/stream-receiver.js';
 export { StreamSender } from './stream/stream-sender.js';
+export { FrameSender } from './stream/frame-sender.js';
 export { feedDecoder } from './stream/direct-reads.js';
 export {
   bufferTooSmall,
