@@ -1,9 +1,11 @@
 /**
  * The toolkit for writing an @ipc transport — what pipe, fifo, socket, shm, file and mq are built
  * from, public and documented so that a transport written outside this repository is built the
- * same way: a channel over any Node byte stream (`streamChannel`) and its two halves, the receive
- * pipeline's pieces (`Inbox`, `receiveInto`, `feedDecoder`), the send gate, a deque, and the one
- * loader of a package's Node-API addon. `@ipc/core` holds the contract these implement.
+ * same way: a channel over any Node byte stream (`streamChannel`) and its two halves — the receive
+ * pipeline (`StreamReceiver`, which can `attach` one readable after another: a FIFO's writer
+ * sessions, a socket's reconnects) and the send side (`FrameSender`, `StreamSender`) — their pieces
+ * (`Inbox`, `receiveInto`, `feedDecoder`, the send gate, a deque), and the one loader of a package's
+ * Node-API addon. `@ipc/core` holds the contract these implement.
  *
  * @example
  * ```ts
