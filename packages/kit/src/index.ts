@@ -2,8 +2,8 @@
  * The toolkit for writing an @ipc transport — what pipe, fifo, socket, shm, file and mq are built
  * from, public and documented so that a transport written outside this repository is built the
  * same way: a channel over any Node byte stream (`streamChannel`) and its two halves, the receive
- * pipeline's pieces (`Inbox`, `receiveInto`, `feedDecoder`), the send gate, a deque, and the one
- * loader of a package's Node-API addon. `@ipc/core` holds the contract these implement.
+ * pipeline's pieces (`Inbox`, `receiveInto`, `feedDecoder`), the send gate, a deque, the one
+ * loader of a package's Node-API addon, and the one reconnect policy (back-off with jitter). `@ipc/core` holds the contract these implement.
  *
  * @example
  * ```ts
@@ -38,3 +38,11 @@ export { Deque } from './deque.js';
 export { Inbox, type InboxOptions } from './inbox.js';
 export { SendGate } from './send-gate.js';
 export { loadAddon, type LoadAddonOptions } from './load-addon.js';
+export {
+  RECONNECT_DEFAULTS,
+  reconnectDelay,
+  reconnectPolicy,
+  type ReconnectOptions,
+  type ReconnectPolicy,
+  type ReconnectPolicySettings,
+} from './reconnect-policy.js';

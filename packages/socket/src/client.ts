@@ -1,14 +1,13 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { IpcError, toIpcError, waitWith } from '@ipc/core';
-import { streamChannel, type StreamChannel } from '@ipc/kit';
+import { reconnectDelay, streamChannel, type StreamChannel } from '@ipc/kit';
 import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
 import { authenticate, peerIsIpc } from './auth-handshake.js';
 import { challengeGuard, type ChallengeWatch } from './challenge-guard.js';
-import { backoffDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './backoff.js';
-import type { CommonOptions } from './options.js';
+import { settings, type CommonOptions } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
-import { settings } from './server.js';
+import { clientReconnect, type ClientReconnect, type ReconnectOptions } from './reconnect-options.js';
 import { SocketChannel, type ChannelOwner, type ConnectionInfo } from './socket-channel.js';
 
 /** Options of {@link connect}. */
@@ -49,7 +48,7 @@ export async function connect<Out = unknown, In = Out>(
   options: ConnectOptions<In> = {},
 ): Promise<SocketChannel<Out, In>> {
   const parsed = parseAddress(address);
-  const policy = reconnectPolicy(options.reconnect);
+  const policy = clientReconnect(options.reconnect);
   const first = await openLink(parsed, options, options.signal);
   if (first.challenged.error !== undefined) {
     await first.link.close().catch(() => undefined);
@@ -73,7 +72,7 @@ export async function connect<Out = unknown, In = Out>(
     first.info,
     owner,
     settings(options),
-    policy === undefined ? undefined : { mode: policy.whileDisconnected, limit: policy.bufferLimit },
+    policy?.disconnected,
     first.socket,
   );
   first.challenged.then = (error) => channel.fail(error);
@@ -88,7 +87,7 @@ class Reconnector {
     private readonly channel: SocketChannel<any, any>,
     private readonly address: SocketAddress,
     private readonly options: ConnectOptions<any>,
-    private readonly policy: ReconnectPolicy,
+    private readonly policy: ClientReconnect,
   ) {}
 
   stop(): void {
@@ -98,10 +97,11 @@ class Reconnector {
   async run(): Promise<void> {
     const signal = this.stopper.signal;
     let last: IpcError | undefined;
-    for (let attempt = 0; attempt < this.policy.attempts; attempt++) {
+    const backoff = this.policy.backoff;
+    for (let attempt = 0; attempt < backoff.maxAttempts; attempt++) {
       try {
         await waitWith<void>({ signal, timeout: undefined }, (resolve) => {
-          const t = setTimeout(resolve, backoffDelay(this.policy, attempt));
+          const t = setTimeout(resolve, reconnectDelay(backoff, attempt));
           return () => clearTimeout(t);
         });
         const next = await openLink(this.address, this.options, signal);
@@ -126,7 +126,7 @@ class Reconnector {
     this.channel.terminate(
       last?.code === 'ERR_PERMISSION'
         ? last
-        : new IpcError('ERR_PEER_GONE', `gave up reconnecting after ${this.policy.attempts} attempts`, {
+        : new IpcError('ERR_PEER_GONE', `gave up reconnecting after ${backoff.maxAttempts} attempts`, {
             cause: last,
           }),
     );
