@@ -10,7 +10,7 @@ import {
   type RecvOptions,
 } from '@ipc/core';
 import { Duplex, type Readable, type Writable } from 'node:stream';
-import { StreamReceiver } from './stream-receiver.js';
+import { StreamReceiver, type StreamReceiverOptions } from './stream-receiver.js';
 import { StreamSender } from './stream-sender.js';
 
 /** Options of {@link streamChannel}, {@link streamSender} and {@link streamReceiver}. */
@@ -121,25 +121,30 @@ export function streamSender<T = unknown>(
   return new StreamSender<T>(writable, resolveCodec<T>(options.codec), framing, marker);
 }
 
-/** The receiving half alone: a {@link Receiver} on a `Readable`. */
+/**
+ * The receiving half alone: a {@link Receiver} on a `Readable`, or, with `readable` undefined, one that
+ * waits for {@link StreamReceiver.attach} (with `sessions: true`, for a sequence of readables).
+ */
 export function streamReceiver<T = unknown>(
-  readable: Readable,
-  options: StreamChannelOptions<T> = {},
+  readable: Readable | undefined,
+  options: StreamChannelOptions<T> & Pick<StreamReceiverOptions<T>, 'sessions'> = {},
 ): StreamReceiver<T> {
-  if (!isStream(readable, 'on'))
+  if (readable !== undefined && !isStream(readable, 'on'))
     throw new IpcError('ERR_INVALID_ARGUMENT', 'streamReceiver needs a Readable');
   const framing = resolveFraming(options.framing);
   const marker = options.expectCloseMarker === true && framing.name === 'length-prefixed';
+  const decoderOptions = { maxFrameBytes: options.maxFrameBytes, closeMarker: marker };
   return new StreamReceiver<T>(
     readable,
     resolveCodec<T>(options.codec),
-    framing.createDecoder({ maxFrameBytes: options.maxFrameBytes, closeMarker: marker }),
+    () => framing.createDecoder(decoderOptions),
     {
       validate: options.validate === undefined ? undefined : compileValidator(options.validate),
       highWaterMessages: options.highWaterMessages,
       highWaterBytes: options.highWaterBytes,
       expectCloseMarker: marker,
       endCheck: options.endCheck,
+      sessions: options.sessions,
     },
   );
 }
