@@ -1,14 +1,15 @@
 import type { Socket } from 'node:net';
 import { IpcError, toIpcError } from '@ipc/core';
-import { streamChannel, type StreamChannel } from '@ipc/kit';
+import type { StreamReceiver } from '@ipc/kit';
 import type { SocketAddress } from './address.js';
-import { authenticate, peerIsIpc } from './auth-handshake.js';
+import { authenticate } from './auth-handshake.js';
 import type { ErrorPhase } from './channel-owner.js';
 import type { ConnectionInfo } from './connection-info.js';
 import type { ListenOptions } from './listen-options.js';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_HANDSHAKES } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
 import { refusal, tellRefused } from './peer-policy.js';
+import { linkReceiver, socketLink, type SocketLink } from './socket-link.js';
 
 /** Busy-refused sockets kept open at once to tell their client why (the others are just closed). */
 const MAX_REFUSING = 256;
@@ -25,10 +26,12 @@ export interface AdmissionHost {
   report(error: IpcError, phase: ErrorPhase, connection: ConnectionInfo | undefined): void;
 }
 
-/** A connection let in: its message link and what is known about it. */
+/** A connection let in: its link, the receiver for it, and what is known about it. */
 export interface Admitted {
-  /** The stream channel over the socket (close markers set when the peer is @ipc). */
-  link: StreamChannel<unknown, unknown>;
+  /** The socket and its sender (close markers set when the peer is @ipc). */
+  link: SocketLink;
+  /** The receiver to read it with. */
+  receiver: StreamReceiver<unknown>;
   /** The connection's info, with its peer credentials and handshake digests. */
   info: ConnectionInfo;
 }
@@ -117,14 +120,12 @@ export class ConnectionAdmission {
         return undefined;
       }
     }
-    const ipc = peerIsIpc(socket); // close markers: see the README's "crash or close" table
-    const link = streamChannel<unknown, unknown>(socket, {
-      ...this.options,
-      sendCloseMarker: ipc,
-      expectCloseMarker: ipc,
-    });
-    socket.resume(); // the handshake paused it; unshifted bytes come first
-    return { link, info: withPeer({ ...fields, auth }, peer) };
+    const link = socketLink(socket, this.options); // the channel resumes the socket the handshake paused
+    return {
+      link,
+      receiver: linkReceiver(link, this.options, false),
+      info: withPeer({ ...fields, auth }, peer),
+    };
   }
 
   /** Closes every socket not admitted yet (the server is closing). */

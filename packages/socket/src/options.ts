@@ -64,3 +64,19 @@ export function settings(options: CommonOptions<any>): SocketChannelSettings {
     maxUnwrittenBytes: options.maxUnwrittenBytes ?? DEFAULT_MAX_UNWRITTEN_BYTES,
   };
 }
+
+/** Calls the `onError` hook, if any, with `error` (a hook that throws is ignored: it must not break the server or client). */
+export function reportError(
+  options: { onError?: ErrorHook | undefined },
+  error: IpcError,
+  phase: ErrorPhase,
+  connection: ConnectionInfo | undefined,
+): void {
+  const hook = options.onError;
+  if (hook === undefined) return;
+  try {
+    hook(error, { phase, connection });
+  } catch {
+    // a failing hook must not break the server or the client
+  }
+}

@@ -1,5 +1,5 @@
 import { IpcError, waitWith, type SendOptions } from '@ipc/core';
-import { Deque, type StreamChannel } from '@ipc/kit';
+import { Deque, type StreamSender } from '@ipc/kit';
 import type { DisconnectedPolicy } from './reconnect-options.js';
 
 interface WaitingSend {
@@ -47,9 +47,9 @@ export class SendsWhileDown {
     });
   }
 
-  /** Sends what waited on the new `link`, in order. */
-  flush(link: StreamChannel<unknown, unknown>): void {
-    for (const w of this.waiting.drain()) link.send(w.message).then(w.resolve, w.reject);
+  /** Sends what waited with the new connection's `sender`, in order. */
+  flush(sender: StreamSender<unknown>): void {
+    for (const w of this.waiting.drain()) sender.send(w.message).then(w.resolve, w.reject);
   }
 
   /** Rejects every waiting send with `error` (closed, or reconnecting gave up). */

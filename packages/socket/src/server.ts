@@ -4,7 +4,7 @@ import { Inbox } from '@ipc/kit';
 import type { SocketAddress } from './address.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import type { ListenOptions } from './listen-options.js';
-import { settings } from './options.js';
+import { reportError, settings } from './options.js';
 import {
   SocketChannel,
   type ChannelOwner,
@@ -146,12 +146,12 @@ export class SocketServer<Out = unknown, In = Out>
     const admitted = await this.admission.admit(socket);
     if (admitted === undefined) return;
     const channel = new SocketChannel<Out, In>(
+      admitted.receiver,
       admitted.link,
       admitted.info,
       this.owner,
       settings(this.options),
       undefined,
-      socket,
     );
     this.live.add(channel);
     if (this.handler !== undefined) channel.handle(this.handler);
@@ -176,12 +176,6 @@ export class SocketServer<Out = unknown, In = Out>
   }
 
   private report(error: IpcError, phase: ErrorPhase, connection: ConnectionInfo | undefined): void {
-    const hook = this.options.onError;
-    if (hook === undefined) return;
-    try {
-      hook(error, { phase, connection });
-    } catch {
-      // a failing hook must not take the server down
-    }
+    reportError(this.options, error, phase, connection);
   }
 }

@@ -7,11 +7,11 @@ import {
   type RecvOptions,
   type SendOptions,
 } from '@ipc/core';
-import { Inbox, receiveInto, type StreamChannel } from '@ipc/kit';
-import type { Writable } from 'node:stream';
+import { Inbox, receiveInto, type StreamReceiver } from '@ipc/kit';
+import type { Duplex } from 'node:stream';
 import type { ChannelOwner, SocketChannelSettings } from './channel-owner.js';
 import type { ConnectionInfo } from './connection-info.js';
-import { LinkPump, type PumpHost } from './link-pump.js';
+import { ReceivePump, type PumpHost } from './receive-pump.js';
 import { peerOf, type PeerCredentials } from './peer-credentials.js';
 import type { DisconnectedPolicy } from './reconnect-options.js';
 import { ReplyBackpressure } from './reply-backpressure.js';
@@ -19,9 +19,11 @@ import type { Envelope } from './request-envelope.js';
 import type { RequestHandler, RequestOptions } from './request-handler.js';
 import { RequestReply } from './request-reply.js';
 import { SendsWhileDown } from './sends-while-down.js';
+import type { SocketLink } from './socket-link.js';
 
 export type { ChannelOwner, ErrorPhase, SocketChannelSettings } from './channel-owner.js';
 export type { ConnectionInfo } from './connection-info.js';
+export type { SocketLink } from './socket-link.js';
 export type { RequestContext, RequestHandler, RequestOptions } from './request-handler.js';
 
 const LOCAL_HIGH_WATER_MESSAGES = 64;
@@ -37,32 +39,42 @@ const LOCAL_HIGH_WATER_MESSAGES = 64;
  * @typeParam In - messages this side receives
  */
 export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> {
-  private link: StreamChannel<unknown, unknown> | undefined;
+  /** The current connection; `undefined` while a reconnecting client is disconnected. */
+  private link: SocketLink | undefined;
+  /** Resolves once the receiver is done with the socket attached last (its session is over). */
+  private linkRead: Promise<unknown> = Promise.resolve();
+  /** The link whose socket ended, and how, until the pump has taken what came before its end. */
+  private ended: { link: SocketLink; error: IpcError | undefined } | undefined;
+  /** A socket the handshake left paused, resumed once the receiver has room (see `resumeWhenDrained`). */
+  private pausedSocket: Duplex | undefined;
   private readonly inbox: Inbox<In>;
   private readonly requests: RequestReply;
   private readonly replies: ReplyBackpressure;
-  private readonly pump: LinkPump;
+  private readonly pump: ReceivePump;
   private readonly whileDown: SendsWhileDown;
   private full = false;
   private closing: Promise<void> | undefined;
   private down = false;
   private connectionInfo: ConnectionInfo;
-  private recvIntoUnsupported: IpcError | undefined;
 
   /**
    * @internal Made by `listen` and `connect`.
+   *
+   * @param receiver - reads every connection of the channel, one after the other (made without a
+   *   readable; with `sessions: true` when the channel reconnects)
+   * @param link - the first connection, attached to `receiver` here
    */
   constructor(
-    link: StreamChannel<unknown, unknown>,
+    private readonly receiver: StreamReceiver<unknown>,
+    link: SocketLink,
     info: ConnectionInfo,
     private readonly owner: ChannelOwner,
     private readonly settings: SocketChannelSettings,
     disconnected: DisconnectedPolicy | undefined,
-    output: Writable | undefined = undefined,
   ) {
     this.connectionInfo = info;
     this.whileDown = new SendsWhileDown(disconnected);
-    this.pump = new LinkPump(this.pumpHost());
+    this.pump = new ReceivePump(this.pumpHost());
     const wake = (): void => this.pump.wake();
     this.replies = new ReplyBackpressure(settings.maxUnwrittenBytes, wake);
     this.requests = new RequestReply({
@@ -85,7 +97,8 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
         wake();
       },
     });
-    this.attach(link, info, output);
+    this.use(link, info);
+    void this.pump.run(receiver);
   }
 
   /** What is known about the current connection. */
@@ -143,8 +156,8 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     if (this.closing) return Promise.reject(new IpcError('ERR_CLOSED', 'the connection is closed'));
     const link = this.link;
     if (link === undefined) return this.whileDown.wait(message, options);
-    if (!this.whileDown.reconnects) return link.send(message, options);
-    return link.send(message, options).catch((err: unknown) => {
+    if (!this.whileDown.reconnects) return link.sender.send(message, options);
+    return link.sender.send(message, options).catch((err: unknown) => {
       // The link died under us but the client reconnects: this message was not accepted, so retry it.
       if (
         isIpcError(err, 'ERR_PEER_GONE') &&
@@ -171,13 +184,20 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
    * with `ERR_BUFFER_TOO_SMALL` and stays queued.
    */
   recvInto(buffer: Uint8Array, offset = 0, options: RecvOptions = {}): Promise<number> {
-    return receiveInto(this.inbox, this.offerInto, this.recvIntoUnsupported, buffer, offset, options);
+    return receiveInto(
+      this.inbox,
+      this.offerInto,
+      this.receiver.recvIntoUnsupported,
+      buffer,
+      offset,
+      options,
+    );
   }
 
-  // The pump forwards the link's messages here in order: a message the link reads into `target`
-  // reaches this inbox next, untouched (raw bytes are never request envelopes).
+  // The pump forwards the receiver's messages here in order: a message the receiver reads into
+  // `target` reaches this inbox next, untouched (raw bytes are never request envelopes).
   private readonly offerInto = (target: Uint8Array): boolean =>
-    this.requests.handler === undefined && this.link !== undefined && this.link.receiver.offerInto(target);
+    this.requests.handler === undefined && this.link !== undefined && this.receiver.offerInto(target);
 
   /**
    * Sends a request and waits for its reply. Many may be in flight; replies are matched by id.
@@ -194,7 +214,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
       });
       return () => {
         if (this.requests.forget(id) && this.link !== undefined && !this.down) {
-          this.link.send({ $rpc: 'cancel', id }).catch(() => undefined);
+          this.link.sender.send({ $rpc: 'cancel', id }).catch(() => undefined);
         }
       };
     });
@@ -232,15 +252,18 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     return this.inbox[Symbol.asyncIterator]();
   }
 
-  /** @internal A new link (first connection or a reconnect), and the socket it writes to. */
-  attach(link: StreamChannel<unknown, unknown>, info: ConnectionInfo, output?: Writable): void {
-    this.link = link;
-    this.replies.watch(output);
-    this.recvIntoUnsupported = link.receiver.recvIntoUnsupported;
-    this.connectionInfo = info;
-    this.down = false;
-    this.whileDown.flush(link);
-    void this.pump.run(link);
+  /**
+   * @internal A reconnecting client's new connection: its socket is read by the channel's receiver
+   * once that is done with the one before; sends that waited go out on it. Resolves once attached;
+   * a channel closed meanwhile destroys the socket instead.
+   */
+  async attach(link: SocketLink, info: ConnectionInfo): Promise<void> {
+    await this.linkRead.catch(() => undefined);
+    if (this.closing !== undefined) {
+      link.socket.destroy();
+      return;
+    }
+    this.use(link, info);
   }
 
   /** @internal Ends the channel for good after its link was lost (no reconnect, or reconnect gave up). */
@@ -252,7 +275,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     if (error === undefined) this.inbox.end(new IpcError('ERR_CLOSED', 'the peer ended the connection'));
     else this.inbox.fail(error);
     this.requests.abortRunning(lost);
-    this.closing = this.link?.close().catch(() => undefined) ?? Promise.resolve();
+    this.closing = this.closeLink();
     this.owner.closed(this);
   }
 
@@ -262,15 +285,54 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     this.terminate(error);
   }
 
-  /** What the pump of the current link sees of this channel. */
+  /** Reads `link` with the receiver from now on, and sends on it. */
+  private use(link: SocketLink, info: ConnectionInfo): void {
+    this.link = link;
+    this.replies.watch(link.socket);
+    this.connectionInfo = info;
+    this.down = false;
+    this.linkRead = this.receiver.attach(link.socket).then((error) => {
+      // The end is acted on once the pump has taken every message before it. A failure is also
+      // delivered in order (the pump then loses the link first); a clean end is not.
+      if (this.link !== link || this.closing !== undefined) return;
+      this.ended = { link, error };
+      if (this.pump.idle) this.linkEnded();
+    });
+    this.resumeWhenDrained(link.socket);
+    this.whileDown.flush(link.sender);
+  }
+
+  /**
+   * The authkey handshake left the socket paused: it is resumed once the receiver is empty (the
+   * pump waits for it), so that a receiver that paused for backpressure is never overridden.
+   */
+  private resumeWhenDrained(socket: Duplex): void {
+    if (this.pump.idle) socket.resume();
+    else this.pausedSocket = socket;
+  }
+
+  /** The current link's socket ended and everything it brought was taken: it is lost. */
+  private linkEnded(): void {
+    const ended = this.ended;
+    this.ended = undefined;
+    if (ended !== undefined && ended.link === this.link && this.closing === undefined) this.lose(ended.error);
+  }
+
+  /** What the pump sees of this channel. */
   private pumpHost(): PumpHost {
     return {
-      owns: (link) => this.link === link && this.closing === undefined,
+      open: () => this.closing === undefined,
       mustWait: () =>
         (this.full && this.requests.handler === undefined) ||
         this.requests.active >= this.settings.maxConcurrentRequests ||
         this.replies.blocked(this.requests.handler !== undefined),
       waiting: () => this.replies.wakeOnDrain(this.requests.handler !== undefined),
+      drained: () => {
+        const paused = this.pausedSocket;
+        this.pausedSocket = undefined;
+        paused?.resume();
+        if (this.ended !== undefined) this.linkEnded();
+      },
       take: (message) => {
         if (!this.requests.take(message)) this.inbox.push(message as In, sizeOf(message));
       },
@@ -286,9 +348,12 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     this.requests.rejectPending(
       new IpcError('ERR_PEER_GONE', 'the connection was lost before the reply came', { cause: error }),
     );
+    const link = this.link;
     if (this.owner.linkLost(this, error)) {
       this.down = true;
       this.link = undefined;
+      this.ended = undefined;
+      link?.socket.destroy(); // a socket that sent a bad frame is still open: the receiver is done with it
       return;
     }
     this.terminate(error);
@@ -298,7 +363,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
   private reply(envelope: Envelope): Promise<void> {
     const link = this.link;
     if (link === undefined || this.down) return Promise.resolve();
-    const sending = link.send(envelope).catch((err: unknown) => {
+    const sending = link.sender.send(envelope).catch((err: unknown) => {
       this.owner.report(
         toIpcError(err, 'ERR_PEER_GONE', `could not send reply ${envelope.id}`),
         'reply',
@@ -316,7 +381,13 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     this.inbox.close();
     this.pump.wake();
     this.owner.closed(this);
-    await this.link?.close().catch(() => undefined);
+    await this.closeLink();
+  }
+
+  /** Flushes and ends the current socket (with the close marker towards @ipc), then closes the receiver. */
+  private async closeLink(): Promise<void> {
+    await this.link?.sender.close().catch(() => undefined);
+    await this.receiver.close().catch(() => undefined);
   }
 }
 
