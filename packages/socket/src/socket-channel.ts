@@ -8,9 +8,9 @@ import {
   type SendOptions,
 } from '@ipc/core';
 import { Inbox, receiveInto, type StreamReceiver } from '@ipc/kit';
-import type { Duplex } from 'node:stream';
 import type { ChannelOwner, SocketChannelSettings } from './channel-owner.js';
 import type { ConnectionInfo } from './connection-info.js';
+import { LinkSessions } from './link-sessions.js';
 import { ReceivePump, type PumpHost } from './receive-pump.js';
 import { peerOf, type PeerCredentials } from './peer-credentials.js';
 import type { DisconnectedPolicy } from './reconnect-options.js';
@@ -39,14 +39,7 @@ const LOCAL_HIGH_WATER_MESSAGES = 64;
  * @typeParam In - messages this side receives
  */
 export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> {
-  /** The current connection; `undefined` while a reconnecting client is disconnected. */
-  private link: SocketLink | undefined;
-  /** Resolves once the receiver is done with the socket attached last (its session is over). */
-  private linkRead: Promise<unknown> = Promise.resolve();
-  /** The link whose socket ended, and how, until the pump has taken what came before its end. */
-  private ended: { link: SocketLink; error: IpcError | undefined } | undefined;
-  /** A socket the handshake left paused, resumed once the receiver has room (see `resumeWhenDrained`). */
-  private pausedSocket: Duplex | undefined;
+  private readonly links: LinkSessions;
   private readonly inbox: Inbox<In>;
   private readonly requests: RequestReply;
   private readonly replies: ReplyBackpressure;
@@ -75,6 +68,11 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     this.connectionInfo = info;
     this.whileDown = new SendsWhileDown(disconnected);
     this.pump = new ReceivePump(this.pumpHost());
+    this.links = new LinkSessions(receiver, {
+      idle: () => this.pump.idle,
+      open: () => this.closing === undefined,
+      ended: (error) => this.lose(error),
+    });
     const wake = (): void => this.pump.wake();
     this.replies = new ReplyBackpressure(settings.maxUnwrittenBytes, wake);
     this.requests = new RequestReply({
@@ -258,7 +256,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
    * a channel closed meanwhile destroys the socket instead.
    */
   async attach(link: SocketLink, info: ConnectionInfo): Promise<void> {
-    await this.linkRead.catch(() => undefined);
+    await this.links.previousRead();
     if (this.closing !== undefined) {
       link.socket.destroy();
       return;
@@ -275,7 +273,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     if (error === undefined) this.inbox.end(new IpcError('ERR_CLOSED', 'the peer ended the connection'));
     else this.inbox.fail(error);
     this.requests.abortRunning(lost);
-    this.closing = this.closeLink();
+    this.closing = this.links.close();
     this.owner.closed(this);
   }
 
@@ -285,37 +283,18 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     this.terminate(error);
   }
 
+  /** The current link, `undefined` while a reconnecting client is disconnected. */
+  private get link(): SocketLink | undefined {
+    return this.links.current;
+  }
+
   /** Reads `link` with the receiver from now on, and sends on it. */
   private use(link: SocketLink, info: ConnectionInfo): void {
-    this.link = link;
+    this.links.start(link);
     this.replies.watch(link.socket);
     this.connectionInfo = info;
     this.down = false;
-    this.linkRead = this.receiver.attach(link.socket).then((error) => {
-      // The end is acted on once the pump has taken every message before it. A failure is also
-      // delivered in order (the pump then loses the link first); a clean end is not.
-      if (this.link !== link || this.closing !== undefined) return;
-      this.ended = { link, error };
-      if (this.pump.idle) this.linkEnded();
-    });
-    this.resumeWhenDrained(link.socket);
     this.whileDown.flush(link.sender);
-  }
-
-  /**
-   * The authkey handshake left the socket paused: it is resumed once the receiver is empty (the
-   * pump waits for it), so that a receiver that paused for backpressure is never overridden.
-   */
-  private resumeWhenDrained(socket: Duplex): void {
-    if (this.pump.idle) socket.resume();
-    else this.pausedSocket = socket;
-  }
-
-  /** The current link's socket ended and everything it brought was taken: it is lost. */
-  private linkEnded(): void {
-    const ended = this.ended;
-    this.ended = undefined;
-    if (ended !== undefined && ended.link === this.link && this.closing === undefined) this.lose(ended.error);
   }
 
   /** What the pump sees of this channel. */
@@ -327,12 +306,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
         this.requests.active >= this.settings.maxConcurrentRequests ||
         this.replies.blocked(this.requests.handler !== undefined),
       waiting: () => this.replies.wakeOnDrain(this.requests.handler !== undefined),
-      drained: () => {
-        const paused = this.pausedSocket;
-        this.pausedSocket = undefined;
-        paused?.resume();
-        if (this.ended !== undefined) this.linkEnded();
-      },
+      drained: () => this.links.drained(),
       take: (message) => {
         if (!this.requests.take(message)) this.inbox.push(message as In, sizeOf(message));
       },
@@ -348,12 +322,9 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     this.requests.rejectPending(
       new IpcError('ERR_PEER_GONE', 'the connection was lost before the reply came', { cause: error }),
     );
-    const link = this.link;
     if (this.owner.linkLost(this, error)) {
       this.down = true;
-      this.link = undefined;
-      this.ended = undefined;
-      link?.socket.destroy(); // a socket that sent a bad frame is still open: the receiver is done with it
+      this.links.drop();
       return;
     }
     this.terminate(error);
@@ -381,13 +352,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     this.inbox.close();
     this.pump.wake();
     this.owner.closed(this);
-    await this.closeLink();
-  }
-
-  /** Flushes and ends the current socket (with the close marker towards @ipc), then closes the receiver. */
-  private async closeLink(): Promise<void> {
-    await this.link?.sender.close().catch(() => undefined);
-    await this.receiver.close().catch(() => undefined);
+    await this.links.close();
   }
 }
 

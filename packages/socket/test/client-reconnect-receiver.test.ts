@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { IpcError } from '@ipc/core';
 import { connect, formatAddress, listen, type ErrorContext } from '@ipc/socket';
+import { tempDir } from '@ipc/core/testing';
+import { pythonScript } from './fixtures/python-script.js';
 import { freshAddress, readyAddress } from './fixtures/servers.js';
 
 // A reconnecting client reads all its connections with one receiver (kit's StreamReceiver.attach):
@@ -126,6 +128,65 @@ describe('a reconnecting client reads every connection with one receiver', () =>
       for (const s of accepted) s.destroy();
       await new Promise((resolve) => server.close(resolve));
       remove();
+    }
+  });
+
+  it('with an authkey, from one Python Listener to the next (no close markers either time)', async () => {
+    const dir = tempDir();
+    const path = join(dir.path, 'py.sock');
+    let py = pythonScript('python-listener.py', [path, 'sesame']);
+    try {
+      await py.line('ready');
+      const client = await connect(`unix://${path}`, { codec: 'json', authkey: 'sesame', reconnect });
+      try {
+        await client.send('a');
+        expect(await client.recv({ timeout: 10_000 })).toEqual({ echo: 'a', from: 'python' });
+        await client.send('stop'); // the Listener exits (and removes its socket file)
+        await py.exited;
+        while (client.connected) await new Promise((r) => setTimeout(r, 5));
+        const sent = client.send('b');
+        py = pythonScript('python-listener.py', [path, 'sesame']);
+        await py.line('ready');
+        await sent;
+        expect(await client.recv({ timeout: 10_000 })).toEqual({ echo: 'b', from: 'python' });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      if (py.child.exitCode === null) py.child.kill('SIGKILL');
+      dir.remove();
+    }
+  });
+
+  it('refuses a server of the other kind (@ipc, then a Python Listener): ERR_UNSUPPORTED per attempt', async () => {
+    const dir = tempDir();
+    const path = join(dir.path, 'kinds.sock');
+    const server = await listen(`unix://${path}`, { codec: 'json', authkey: 'sesame' });
+    const errors: { error: IpcError; context: ErrorContext }[] = [];
+    const client = await connect(`unix://${path}`, {
+      codec: 'json',
+      authkey: 'sesame',
+      reconnect,
+      onError: (error, context) => errors.push({ error, context }),
+    });
+    let py: ReturnType<typeof pythonScript> | undefined;
+    try {
+      await server.close(); // an @ipc server's graceful close: the client reconnects
+      while (client.connected) await new Promise((r) => setTimeout(r, 5));
+      py = pythonScript('python-listener.py', [path, 'sesame']);
+      await py.line('ready');
+      while (!errors.some((e) => e.error.code === 'ERR_UNSUPPORTED')) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(errors.find((e) => e.error.code === 'ERR_UNSUPPORTED')).toMatchObject({
+        error: { message: expect.stringMatching(/not an @ipc peer/) },
+        context: { phase: 'reconnect' },
+      });
+      expect(client.connected).toBe(false);
+    } finally {
+      await client.close();
+      if (py !== undefined && py.child.exitCode === null) py.child.kill('SIGKILL');
+      dir.remove();
     }
   });
 });
