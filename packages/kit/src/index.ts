@@ -5,7 +5,7 @@
  * pipeline (`StreamReceiver`, which can `attach` one readable after another: a FIFO's writer
  * sessions, a socket's reconnects) and the send side (`FrameSender`, `StreamSender`) — their pieces
  * (`Inbox`, `receiveInto`, `feedDecoder`, the send gate, a deque), and the one loader of a package's
- * Node-API addon. `@ipc/core` holds the contract these implement.
+ * Node-API addon, and the one reconnect policy (back-off with jitter). `@ipc/core` holds the contract these implement.
  *
  * @example
  * ```ts
@@ -40,3 +40,11 @@ export { Deque } from './deque.js';
 export { Inbox, type InboxOptions } from './inbox.js';
 export { SendGate } from './send-gate.js';
 export { loadAddon, type LoadAddonOptions } from './load-addon.js';
+export {
+  RECONNECT_DEFAULTS,
+  reconnectDelay,
+  reconnectPolicy,
+  type ReconnectOptions,
+  type ReconnectPolicy,
+  type ReconnectPolicySettings,
+} from './reconnect-policy.js';

@@ -13,14 +13,14 @@ const AMQP_URL = process.env.IPC_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 
 /**
  * A user's install layout in a temp folder, outside the repository: @ipc/mq's built package next
- * to @ipc/core and only the peer libraries named in `peers` (linked from the repository's install).
+ * to its dependencies @ipc/core and @ipc/kit and only the peer libraries named in `peers` (linked from the repository's install).
  */
 function installLayout(dir: string, peers: ('zeromq' | 'amqplib')[]): void {
   const modules = join(dir, 'node_modules');
   mkdirSync(join(modules, '@ipc', 'mq'), { recursive: true });
   cpSync(join(packageDir, 'dist'), join(modules, '@ipc', 'mq', 'dist'), { recursive: true });
   cpSync(join(packageDir, 'package.json'), join(modules, '@ipc', 'mq', 'package.json'));
-  symlinkSync(join(packageDir, '..', 'core'), join(modules, '@ipc', 'core'));
+  for (const dep of ['core', 'kit']) symlinkSync(join(packageDir, '..', dep), join(modules, '@ipc', dep));
   for (const peer of peers) symlinkSync(join(repoModules, peer), join(modules, peer));
 }
 

@@ -34,12 +34,14 @@ export {
   type UnixAddress,
 } from './address.js';
 export type { AuthDigest, AuthOptions } from './auth-handshake.js';
-export type { ReconnectOptions } from './backoff.js';
 export { connect, type ConnectOptions } from './client.js';
+export { listen } from './listen.js';
+export type { ListenOptions } from './listen-options.js';
 export type { CommonOptions, ErrorContext, ErrorHook, MessageOptions } from './options.js';
 export type { Envelope, RemoteErrorInfo } from './request-envelope.js';
 export type { PeerCredentials } from './peer-credentials.js';
-export { listen, SocketServer, type ListenOptions } from './server.js';
+export type { ReconnectOptions } from './reconnect-options.js';
+export { SocketServer } from './server.js';
 export {
   SocketChannel,
   type ConnectionInfo,

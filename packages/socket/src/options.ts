@@ -1,7 +1,8 @@
 import type { StreamChannelOptions } from '@ipc/kit';
 import type { IpcError } from '@ipc/core';
 import type { AuthOptions } from './auth-handshake.js';
-import type { ConnectionInfo, ErrorPhase } from './socket-channel.js';
+import type { ErrorPhase, SocketChannelSettings } from './channel-owner.js';
+import type { ConnectionInfo } from './connection-info.js';
 
 /**
  * How messages are encoded and framed, shared by {@link listen} and {@link connect} (see
@@ -53,3 +54,29 @@ export const DEFAULT_MAX_CONNECTIONS = 8192;
 export const DEFAULT_MAX_UNWRITTEN_BYTES = 1024 * 1024;
 export const DEFAULT_HIGH_WATER_MESSAGES = 1024;
 export const DEFAULT_HIGH_WATER_BYTES = 16 * 1024 * 1024;
+
+/** The channel settings from the options, defaults filled in. */
+export function settings(options: CommonOptions<any>): SocketChannelSettings {
+  return {
+    highWaterMessages: options.highWaterMessages ?? DEFAULT_HIGH_WATER_MESSAGES,
+    highWaterBytes: options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES,
+    maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    maxUnwrittenBytes: options.maxUnwrittenBytes ?? DEFAULT_MAX_UNWRITTEN_BYTES,
+  };
+}
+
+/** Calls the `onError` hook, if any, with `error` (a hook that throws is ignored: it must not break the server or client). */
+export function reportError(
+  options: { onError?: ErrorHook | undefined },
+  error: IpcError,
+  phase: ErrorPhase,
+  connection: ConnectionInfo | undefined,
+): void {
+  const hook = options.onError;
+  if (hook === undefined) return;
+  try {
+    hook(error, { phase, connection });
+  } catch {
+    // a failing hook must not break the server or the client
+  }
+}

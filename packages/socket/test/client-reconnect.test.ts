@@ -13,7 +13,9 @@ describe('client reconnect', () => {
         return 'pong';
       });
     serve(server);
-    const client = await connect(address, { reconnect: { initialDelay: 20, maxDelay: 100, attempts: 50 } });
+    const client = await connect(address, {
+      reconnect: { initialDelay: 20, maxDelay: 100, maxAttempts: 50 },
+    });
     try {
       expect(await client.request('ping')).toBe('pong');
       await server.close();
@@ -35,7 +37,7 @@ describe('client reconnect', () => {
     const { address, remove } = freshAddress('tcp');
     const server = await listen(address);
     const client = await connect(server.address, {
-      reconnect: { initialDelay: 10, maxDelay: 20, attempts: 3, whileDisconnected: 'fail' },
+      reconnect: { initialDelay: 10, maxDelay: 20, maxAttempts: 3, whileDisconnected: 'fail' },
     });
     try {
       await server.close();
@@ -43,7 +45,10 @@ describe('client reconnect', () => {
       if (!client.closed) {
         await expect(client.send('x')).rejects.toMatchObject({ code: 'ERR_PEER_GONE' });
       }
-      await expect(client.recv({ timeout: 5000 })).rejects.toMatchObject({ code: 'ERR_PEER_GONE' });
+      await expect(client.recv({ timeout: 5000 })).rejects.toMatchObject({
+        code: 'ERR_PEER_GONE',
+        message: expect.stringMatching(/gave up reconnecting after 3 attempts/),
+      });
       expect(client.closed).toBe(true);
     } finally {
       await client.close();
@@ -55,6 +60,7 @@ describe('client reconnect', () => {
     const { address, remove } = freshAddress('abstract');
     const server = await listen(address);
     const client = await connect(server.address, {
+      // `attempts`: the former name of `maxAttempts`, still accepted.
       reconnect: { initialDelay: 50, maxDelay: 50, attempts: 3, bufferLimit: 2 },
     });
     try {
@@ -62,9 +68,30 @@ describe('client reconnect', () => {
       while (client.connected) await new Promise((r) => setTimeout(r, 2));
       const waiting = [client.send(1), client.send(2)];
       await expect(client.send(3)).rejects.toMatchObject({ code: 'ERR_PEER_GONE' });
-      for (const w of waiting) await expect(w).rejects.toMatchObject({ code: 'ERR_PEER_GONE' });
+      for (const w of waiting) {
+        await expect(w).rejects.toMatchObject({
+          code: 'ERR_PEER_GONE',
+          message: expect.stringMatching(/gave up reconnecting after 3 attempts/),
+        });
+      }
     } finally {
       await client.close();
+      remove();
+    }
+  });
+
+  it('refuses bad reconnect options with ERR_INVALID_ARGUMENT before connecting', async () => {
+    const { address, remove } = freshAddress('unix'); // nothing listens there: ERR_NOT_FOUND had it dialled
+    try {
+      for (const reconnect of [
+        { jitter: 2 },
+        { maxAttempts: 3, attempts: 4 },
+        { bufferLimit: -1 },
+        { whileDisconnected: 'drop' as 'fail' },
+      ]) {
+        await expect(connect(address, { reconnect })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      }
+    } finally {
       remove();
     }
   });

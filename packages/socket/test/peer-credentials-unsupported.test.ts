@@ -15,7 +15,9 @@ describe('peer credentials without the native addon', () => {
       mkdirSync(pkg, { recursive: true });
       copyFileSync(join(packageRoot, 'package.json'), join(pkg, 'package.json'));
       cpSync(join(packageRoot, 'dist'), join(pkg, 'dist'), { recursive: true });
-      symlinkSync(join(packageRoot, '..', 'core'), join(root.path, 'node_modules', '@ipc', 'core'));
+      for (const dep of ['core', 'kit']) {
+        symlinkSync(join(packageRoot, '..', dep), join(root.path, 'node_modules', '@ipc', dep));
+      }
       expect(existsSync(join(pkg, 'build'))).toBe(false);
       const script = join(root.path, 'child.mjs');
       copyFileSync(join(__dirname, 'fixtures', 'no-addon-child.mjs'), script);

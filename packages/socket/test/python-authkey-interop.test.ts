@@ -1,31 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from '@jest/globals';
 import type { IpcError } from '@ipc/core';
 import { tempDir } from '@ipc/core/testing';
 import { connect, listen } from '@ipc/socket';
-
-function python(script: string, args: string[]) {
-  const child = spawn('python3', [join(__dirname, 'fixtures', script), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null]>;
-  const line = async (prefix: string): Promise<string> => {
-    for (;;) {
-      const found = lines.find((l) => l.startsWith(prefix));
-      if (found !== undefined) return found;
-      if (child.exitCode !== null) throw new Error(`python exited: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { child, exited, line, stderr: () => stderr };
-}
+import { pythonScript as python } from './fixtures/python-script.js';
 
 describe('authkey handshake with Python multiprocessing.connection (standard library only)', () => {
   it('serves a Python Client with the right authkey; rejects a wrong one with ERR_AUTH and keeps serving', async () => {

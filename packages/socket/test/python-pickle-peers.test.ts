@@ -1,37 +1,18 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from '@jest/globals';
 import { tempDir } from '@ipc/core/testing';
 import { connect, listen } from '@ipc/socket';
+import { pythonScript } from './fixtures/python-script.js';
 
 /**
  * Python's own multiprocessing.connection programs, unchanged (send/recv: pickle; an authkey), as
  * peers of @ipc/socket with the pickle codec. The 100 MiB values need `maxFrameBytes` above the
  * 64 MiB default: these tests set 128 MiB on the Node side (Python's recv has no limit).
  */
-const fixture = join(__dirname, 'fixtures', 'python-pickle-peer.py');
 const MAX = 128 * 1024 * 1024;
 const BIG = 100 * 1024 * 1024;
 
-function python(args: string[]) {
-  const child = spawn('python3', [fixture, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null]>;
-  const line = async (prefix: string): Promise<string> => {
-    for (;;) {
-      const found = lines.find((l) => l.startsWith(prefix));
-      if (found !== undefined) return found;
-      if (child.exitCode !== null) throw new Error(`python exited: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { child, exited, line, stderr: () => stderr };
-}
+const python = (args: string[]) => pythonScript('python-pickle-peer.py', args);
 
 /** The value Python's MESSAGE is on the Node side. */
 const message = {

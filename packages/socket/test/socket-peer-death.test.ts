@@ -2,18 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { connect, formatAddress, listen, type SocketAddress } from '@ipc/socket';
+import { connect, formatAddress, listen, type SocketAddress, type SocketChannel } from '@ipc/socket';
 import { freshAddress, readyAddress } from './fixtures/servers.js';
 
 const AUTHKEY = 'peer-death-key';
 const fixture = (name: string): string => join(__dirname, 'fixtures', name);
 
-function start(command: string, args: string[]): { child: ChildProcess; exited: Promise<unknown> } {
+/** A peer process and its exit. */
+interface Peer {
+  child: ChildProcess;
+  exited: Promise<unknown>;
+}
+
+function start(command: string, args: string[]): Peer {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return { child, exited: once(child, 'exit') };
 }
 
-async function stop(p: { child: ChildProcess; exited: Promise<unknown> }): Promise<void> {
+async function stop(p: Peer): Promise<void> {
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await p.exited;
 }
@@ -23,6 +29,31 @@ function pythonAddress(address: SocketAddress): string {
   return address.kind === 'unix'
     ? address.path
     : `${(address as { host: string }).host}:${(address as { port: number }).port}`;
+}
+
+/**
+ * Runs `body` with a server (with the authkey) and the connection of an @ipc client in another
+ * process (fixtures/authkey-peer.mjs: it echoes, and closes its channel when told `'close'`).
+ */
+async function withIpcClient(
+  kind: 'unix' | 'tcp',
+  body: (connection: SocketChannel, client: Peer) => Promise<void>,
+): Promise<void> {
+  const { address, remove } = freshAddress(kind);
+  const server = await listen(address, { authkey: AUTHKEY });
+  const client = start(process.execPath, [
+    fixture('authkey-peer.mjs'),
+    'client',
+    formatAddress(server.address),
+    AUTHKEY,
+  ]);
+  try {
+    await body(await server.accept({ timeout: 30_000 }), client);
+  } finally {
+    await stop(client);
+    await server.close();
+    remove();
+  }
 }
 
 for (const kind of ['unix', 'tcp'] as const) {
@@ -48,48 +79,20 @@ for (const kind of ['unix', 'tcp'] as const) {
       }
     });
 
-    it('a server sees ERR_PEER_GONE when the client process is SIGKILLed between messages', async () => {
-      const { address, remove } = freshAddress(kind);
-      const server = await listen(address, { authkey: AUTHKEY });
-      const client = start(process.execPath, [
-        fixture('authkey-peer.mjs'),
-        'client',
-        formatAddress(server.address),
-        AUTHKEY,
-      ]);
-      try {
-        const connection = await server.accept({ timeout: 30_000 });
+    it('a server sees ERR_PEER_GONE when the client process is SIGKILLed between messages', () =>
+      withIpcClient(kind, async (connection, client) => {
         await connection.send('ping');
         expect(await connection.recv()).toBe('ping');
         client.child.kill('SIGKILL');
         await expect(connection.recv()).rejects.toMatchObject({ code: 'ERR_PEER_GONE' });
-      } finally {
-        await stop(client);
-        await server.close();
-        remove();
-      }
-    });
+      }));
 
-    it('a server sees a clean end when an @ipc client closes (and lives on)', async () => {
-      const { address, remove } = freshAddress(kind);
-      const server = await listen(address, { authkey: AUTHKEY });
-      const client = start(process.execPath, [
-        fixture('authkey-peer.mjs'),
-        'client',
-        formatAddress(server.address),
-        AUTHKEY,
-      ]);
-      try {
-        const connection = await server.accept({ timeout: 30_000 });
+    it('a server sees a clean end when an @ipc client closes (and lives on)', () =>
+      withIpcClient(kind, async (connection, client) => {
         await connection.send('close');
         await expect(connection.recv()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
         expect(client.child.exitCode).toBeNull();
-      } finally {
-        await stop(client);
-        await server.close();
-        remove();
-      }
-    });
+      }));
 
     it('a server sees a clean end when a Python stdlib client (multiprocessing.connection) closes', async () => {
       const { address, remove } = freshAddress(kind);

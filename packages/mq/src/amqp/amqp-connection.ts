@@ -10,8 +10,23 @@ import { AmqpQueue } from './amqp-queue.js';
 import { AmqpReplier, RpcClient, type AmqpReplyOptions, type AmqpRequestOptions } from './amqp-rpc.js';
 import type { AmqpSession } from './amqp-session.js';
 import { StatusFeed } from './amqp-status.js';
-import { backoffDelay, type ReconnectOptions } from './backoff.js';
 import type { CodecOption } from '@ipc/core';
+import {
+  reconnectDelay,
+  reconnectPolicy,
+  type ReconnectOptions as BackoffOptions,
+  type ReconnectPolicy,
+} from '@ipc/kit';
+
+/**
+ * Reconnect timing of an AMQP connection: @ipc/kit's reconnect policy (`initialDelay` 100 ms,
+ * `maxDelay` 5000, `factor` 2, `jitter` 0.5, `maxAttempts` unlimited; after the last attempt the
+ * connection closes with `ERR_SERVICE_UNAVAILABLE`).
+ */
+export interface ReconnectOptions extends BackoffOptions {
+  /** @deprecated The former name of `maxAttempts` (still accepted). */
+  maxRetries?: number | undefined;
+}
 
 /** Options of {@link connect}. Times in ms. */
 export interface AmqpConnectOptions {
@@ -50,11 +65,14 @@ export class AmqpConnection implements AmqpSession, AsyncDisposable {
   private rpc: RpcClient | undefined;
   private connectedWaiters: (() => void)[] = [];
   private cancelDelay: (() => void) | undefined;
+  private readonly backoff: ReconnectPolicy;
 
   private constructor(
     private readonly url: string,
     private readonly options: AmqpConnectOptions,
   ) {
+    const reconnect = options.reconnect === false ? undefined : options.reconnect;
+    this.backoff = reconnectPolicy(reconnect, { formerMaxAttempts: ['maxRetries'] }); // ERR_INVALID_ARGUMENT
     this.status = new StatusFeed({ state: 'disconnected' });
     this.publisher = new ConfirmPublisher(options.maxBuffered ?? 1000, this.mode);
     this.codec = options.codec;
@@ -236,9 +254,9 @@ export class AmqpConnection implements AmqpSession, AsyncDisposable {
   }
 
   private async reconnect(): Promise<void> {
-    const options = this.options.reconnect === false ? {} : (this.options.reconnect ?? {});
+    const backoff = this.backoff;
     for (let attempt = 0; this.closing === undefined; attempt++) {
-      if (options.maxRetries !== undefined && attempt >= options.maxRetries) {
+      if (attempt >= backoff.maxAttempts) {
         const error = new IpcError(
           'ERR_SERVICE_UNAVAILABLE',
           `gave up reconnecting after ${attempt} attempts`,
@@ -247,7 +265,7 @@ export class AmqpConnection implements AmqpSession, AsyncDisposable {
         void this.close();
         return;
       }
-      const delay = backoffDelay(attempt, options);
+      const delay = reconnectDelay(backoff, attempt);
       this.status.emit({ state: 'reconnecting', attempt: attempt + 1, delay });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);

@@ -19,7 +19,12 @@
  *
  * @packageDocumentation
  */
-export { AmqpConnection, connect, type AmqpConnectOptions } from './amqp-connection.js';
+export {
+  AmqpConnection,
+  connect,
+  type AmqpConnectOptions,
+  type ReconnectOptions,
+} from './amqp-connection.js';
 export { AmqpDelivery, Delivery, type NackOptions } from './amqp-delivery.js';
 export {
   AmqpExchange,
@@ -35,4 +40,3 @@ export { AmqpReplier, type AmqpReplyOptions, type AmqpRequestOptions } from './a
 export { AmqpSender, type AmqpSenderOptions } from './amqp-sender.js';
 export type { AmqpStatus } from './amqp-status.js';
 export { StatusFeed } from './amqp-status.js';
-export type { ReconnectOptions } from './backoff.js';
