@@ -15,7 +15,7 @@ import {
 import { Inbox } from '@ipc/kit';
 import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
 import { watchFolder, type FolderWatch } from './folder-watch.js';
-import { formatIdentity, isProcessAlive, parseIdentity, selfIdentity } from './process-identity.js';
+import { formatIdentity, isProcessAlive, parseIdentity, selfIdentity } from '@ipc/kit';
 import { openQueueDatabase, sqliteError, type SqliteConnectionOptions } from './sqlite-database.js';
 import type { SqliteConnection, SqliteDriverName } from './sqlite-driver.js';
 import { END_PRIORITY } from './sqlite-schema.js';
@@ -304,7 +304,7 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
         const id = parseIdentity(owner);
         if (id === undefined) continue;
         const mine = id.pid === self.pid && id.start === self.start;
-        if (mine || isProcessAlive(id)) continue;
+        if (mine || isProcessAlive(id.pid, id.start)) continue;
         n += this.stmts.recoverOwner.run(Date.now(), owner).changes;
       }
     } catch (err) {

@@ -38,3 +38,12 @@ export { Deque } from './deque.js';
 export { Inbox, type InboxOptions } from './inbox.js';
 export { SendGate } from './send-gate.js';
 export { loadAddon, type LoadAddonOptions } from './load-addon.js';
+export {
+  formatIdentity,
+  isProcessAlive,
+  parseIdentity,
+  processStartTime,
+  selfIdentity,
+  selfStartTime,
+  type ProcessIdentity,
+} from './process-identity.js';
