@@ -1,5 +1,6 @@
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import {
+  checkMs,
   IpcError,
   isIpcError,
   resolveCodec,
@@ -193,13 +194,11 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
     try {
       throwIfAborted(options.signal);
       const priority = options.priority ?? 0;
-      const delay = options.delay ?? 0;
       if (!Number.isSafeInteger(priority)) {
         throw new IpcError('ERR_INVALID_ARGUMENT', `priority must be an integer, got ${priority}`);
       }
-      if (!(delay >= 0 && Number.isFinite(delay))) {
-        throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
-      }
+      checkMs(options.delay, 'delay');
+      const delay = options.delay ?? 0;
       body = this.codec.encode(message);
       return this.enqueue({ body, priority, delay, kind: 'message' });
     } catch (err) {
