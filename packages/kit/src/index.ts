@@ -37,7 +37,7 @@ export {
 export { Deque } from './deque.js';
 export { Inbox, type InboxOptions } from './inbox.js';
 export { SendGate } from './send-gate.js';
-export { loadAddon, type LoadAddonOptions } from './load-addon.js';
+export { addonLoader, loadAddon, type AddonLoaderOptions, type LoadAddonOptions } from './load-addon.js';
 export {
   formatIdentity,
   isProcessAlive,
