@@ -21,6 +21,7 @@ function installLayout(dir: string, peers: ('zeromq' | 'amqplib')[]): void {
   cpSync(join(packageDir, 'dist'), join(modules, '@ipc', 'mq', 'dist'), { recursive: true });
   cpSync(join(packageDir, 'package.json'), join(modules, '@ipc', 'mq', 'package.json'));
   symlinkSync(join(packageDir, '..', 'core'), join(modules, '@ipc', 'core'));
+  symlinkSync(join(packageDir, '..', 'kit'), join(modules, '@ipc', 'kit'));
   for (const peer of peers) symlinkSync(join(repoModules, peer), join(modules, peer));
 }
 
