@@ -18,14 +18,32 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw abortError(signal);
 }
 
-/** Throws `ERR_INVALID_ARGUMENT` unless `timeout` is undefined or a non-negative finite number. */
-export function checkTimeout(timeout: number | undefined): void {
-  if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
+/**
+ * Throws `ERR_INVALID_ARGUMENT` unless `value` is undefined or a non-negative finite number of ms —
+ * the one check of every duration option in @ipc (`timeout`, a nack's `delay`, a grace period);
+ * `name` names the option in the message.
+ */
+export function checkMs(value: unknown, name: string): asserts value is number | undefined {
+  if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
     throw new IpcError(
       'ERR_INVALID_ARGUMENT',
-      `timeout must be a non-negative number of ms, got ${String(timeout)}`,
+      `${name} must be a non-negative number of ms, got ${typeof value === 'number' ? value : typeof value}`,
     );
   }
+}
+
+/** {@link checkMs} for the `timeout` option of a call that can wait. */
+export function checkTimeout(timeout: unknown): asserts timeout is number | undefined {
+  checkMs(timeout, 'timeout');
+}
+
+/**
+ * The checks every call that can wait makes first: throws `ERR_ABORTED` when `signal` has fired,
+ * `ERR_INVALID_ARGUMENT` for a bad `timeout` (see {@link checkTimeout}).
+ */
+export function checkWaitOptions(options: WaitOptions): void {
+  throwIfAborted(options.signal);
+  checkTimeout(options.timeout);
 }
 
 /**
@@ -38,8 +56,7 @@ export function waitWith<T>(
 ): Promise<T> {
   const { signal, timeout } = options;
   try {
-    throwIfAborted(signal);
-    checkTimeout(timeout);
+    checkWaitOptions(options);
   } catch (err) {
     return Promise.reject(err);
   }

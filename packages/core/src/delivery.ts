@@ -1,5 +1,6 @@
 import type { RecvOptions } from './channel.js';
 import { IpcError } from './errors.js';
+import { checkMs } from './abort.js';
 
 /** Options of {@link Delivery.nack}. */
 export interface NackOptions {
@@ -95,9 +96,6 @@ export interface AckableReceiver<T> {
  * @throws IpcError `ERR_INVALID_ARGUMENT` for a negative or non-finite delay
  */
 export function nackDelay(options: NackOptions = {}): number {
-  const delay = options.delay ?? 0;
-  if (!(delay >= 0 && Number.isFinite(delay))) {
-    throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
-  }
-  return delay;
+  checkMs(options.delay, 'delay');
+  return options.delay ?? 0;
 }

@@ -16,7 +16,15 @@
  * @packageDocumentation
  */
 export { IpcError, isIpcError, toIpcError, type IpcErrorCode, type IpcErrorOptions } from './errors.js';
-export { abortError, checkTimeout, throwIfAborted, waitWith, type WaitOptions } from './abort.js';
+export {
+  abortError,
+  checkMs,
+  checkTimeout,
+  checkWaitOptions,
+  throwIfAborted,
+  waitWith,
+  type WaitOptions,
+} from './abort.js';
 export type { Channel, Receiver, RecvOptions, Sender, SendOptions } from './channel.js';
 export { nackDelay, type AckableReceiver, type Delivery, type NackOptions } from './delivery.js';
 export { receiveUntilClosed } from './receive-until-closed.js';

@@ -1,22 +1,10 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { IpcError } from '@ipc/core';
-import { loadAddon } from '@ipc/kit';
+import { addonLoader } from '@ipc/kit';
 import type { NativeAddon } from './native.js';
 
-let loaded: NativeAddon | IpcError | undefined;
-
 /**
- * The native addon (`ipc_fifo`, see `loadAddon` in `@ipc/kit`), loaded once. Returns (never
- * throws) an `ERR_UNSUPPORTED` error off Linux or when no binary loads; the outcome is remembered, so a
- * missing addon costs one lookup per process.
+ * The native addon (`ipc_fifo`), loaded once (see `addonLoader` in `@ipc/kit`). Returns (never
+ * throws) an `ERR_UNSUPPORTED` error off Linux or when no binary loads.
  */
-export function addon(): NativeAddon | IpcError {
-  // src/ (tests) and dist/ (the package) both sit one level below the package root.
-  loaded ??= loadAddon<NativeAddon>({
-    root: join(dirname(fileURLToPath(import.meta.url)), '..'),
-    pkg: '@ipc/fifo',
-    feature: '@ipc/fifo: FIFO buffer sizes (F_SETPIPE_SZ)',
-  });
-  return loaded;
-}
+export const addon = addonLoader<NativeAddon>(import.meta.url, '@ipc/fifo', {
+  feature: '@ipc/fifo: FIFO buffer sizes (F_SETPIPE_SZ)',
+});

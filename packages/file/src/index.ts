@@ -23,13 +23,9 @@ export { SpoolSender, spoolSender, type SpoolSenderOptions } from './spool-sende
 export { SpoolReceiver, spoolReceiver, type SpoolReceiverOptions } from './spool-receiver.js';
 export { SpoolChannel, spoolChannel, type SpoolChannelOptions } from './spool-channel.js';
 export { recoverStale, type RecoverResult } from './spool-recover.js';
-export {
-  SqliteQueue,
-  sqliteChannel,
-  sqliteQueue,
-  type SqliteQueueOptions,
-  type SqliteSendOptions,
-} from './sqlite-queue.js';
+export { SqliteQueue, type SqliteQueueOptions, type SqliteSendOptions } from './sqlite-queue.js';
+export { sqliteChannel, sqliteQueue } from './sqlite-factories.js';
+export type { DeadLetter } from './sqlite-recover.js';
 export type { SqliteConnectionOptions } from './sqlite-database.js';
 export type { SqliteDriverName } from './sqlite-driver.js';
 export { SCHEMA } from './sqlite-schema.js';

@@ -1,4 +1,4 @@
-import { formatIdentity, selfIdentity } from './process-identity.js';
+import { formatIdentity, selfIdentity } from '@ipc/kit';
 
 /** The suffix of the end-of-stream marker a closing sender drops when asked to (`end: true`). */
 export const END_SUFFIX = '.ipc-end';

@@ -10,11 +10,10 @@ import {
   type RecvOptions,
   nackDelay,
 } from '@ipc/core';
-import { Inbox } from '@ipc/kit';
+import { formatIdentity, Inbox, selfIdentity } from '@ipc/kit';
 import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
 import { watchFolder, type FolderWatch } from './folder-watch.js';
 import { moveNoClobber } from './move-no-clobber.js';
-import { formatIdentity, selfIdentity } from './process-identity.js';
 import { ensureSpool, spoolLayout, type SpoolLayout } from './spool-layout.js';
 import { isEndMarker } from './spool-names.js';
 import { recoverStale, registerConsumer, unregisterConsumer } from './spool-recover.js';

@@ -1,6 +1,6 @@
 import { readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive, parseIdentity, selfIdentity } from './process-identity.js';
+import { isProcessAlive, parseIdentity, selfIdentity } from '@ipc/kit';
 import { ensureSpool, spoolLayout } from './spool-layout.js';
 import { writerOf } from './spool-names.js';
 
@@ -29,7 +29,7 @@ function isDead(owner: string): boolean {
   if (id === undefined) return false; // not ours: leave it alone
   const self = selfIdentity();
   if (id.pid === self.pid && id.start === self.start) return !liveConsumers.has(owner);
-  return !isProcessAlive(id);
+  return !isProcessAlive(id.pid, id.start);
 }
 
 function list(path: string): string[] {
@@ -75,7 +75,12 @@ export function recoverStale(dir: string): RecoverResult {
     if (writer === undefined) continue; // a file some other program is writing
     const id = parseIdentity(writer);
     const self = selfIdentity();
-    if (id === undefined || (id.pid === self.pid && id.start === self.start) || isProcessAlive(id)) continue;
+    if (
+      id === undefined ||
+      (id.pid === self.pid && id.start === self.start) ||
+      isProcessAlive(id.pid, id.start)
+    )
+      continue;
     try {
       unlinkSync(join(layout.tmp, name));
       result.removedTemp++;

@@ -1,7 +1,7 @@
-import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import {
+  checkMs,
   IpcError,
-  isIpcError,
   resolveCodec,
   throwIfAborted,
   toIpcError,
@@ -10,16 +10,17 @@ import {
   type CodecOption,
   type RecvOptions,
   type SendOptions,
-  nackDelay,
 } from '@ipc/core';
-import { Inbox } from '@ipc/kit';
-import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
-import { watchFolder, type FolderWatch } from './folder-watch.js';
-import { formatIdentity, isProcessAlive, parseIdentity, selfIdentity } from './process-identity.js';
-import { openQueueDatabase, sqliteError, type SqliteConnectionOptions } from './sqlite-database.js';
+import { formatIdentity, selfIdentity } from '@ipc/kit';
+import type { AckableReceiver, Delivery } from './delivery.js';
+import { SqliteClaimPump, type Claimed } from './sqlite-claim-pump.js';
+import { claimedDelivery, type DeliveryContext } from './sqlite-claimed-delivery.js';
+import { openQueueDatabase, type SqliteConnectionOptions } from './sqlite-database.js';
 import type { SqliteConnection, SqliteDriverName } from './sqlite-driver.js';
+import { readDeadLetters, recoverStaleClaims, type DeadLetter } from './sqlite-recover.js';
 import { END_PRIORITY } from './sqlite-schema.js';
-import { notifyLocal, onLocal } from './sqlite-wake.js';
+import { closedError, prepareQueueStatements, type QueueStatements } from './sqlite-statements.js';
+import { SqliteWriteBatch } from './sqlite-write-batch.js';
 
 /** Options of {@link sqliteQueue} and {@link sqliteChannel}. */
 export interface SqliteQueueOptions<T = unknown> extends SqliteConnectionOptions {
@@ -50,28 +51,6 @@ export interface SqliteSendOptions extends SendOptions {
   delay?: number | undefined;
 }
 
-interface Row {
-  id: number;
-  body: unknown;
-  attempts: number;
-  kind: string;
-}
-
-interface Claimed<T> {
-  id: number;
-  attempt: number;
-  message: T;
-}
-
-interface PendingSend {
-  body: Uint8Array;
-  priority: number;
-  delay: number;
-  kind: 'message' | 'end';
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 let consumerCounter = 0;
 
 /**
@@ -82,6 +61,10 @@ let consumerCounter = 0;
  * dead-lettered. The receiving side starts on the first `recv`, so a queue used only to send
  * never claims anything.
  *
+ * The pieces: {@link SqliteWriteBatch} (sends and acks), {@link SqliteClaimPump} (claims into an
+ * inbox), {@link claimedDelivery} (ack and nack of one delivery), `sqlite-recover.ts` (rows of dead
+ * consumers, dead letters).
+ *
  * @typeParam Out - the messages this side sends
  * @typeParam In - the messages this side receives
  */
@@ -91,25 +74,12 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
   private readonly db: SqliteConnection;
   private readonly path: string;
   private readonly codec: Codec<Out>;
-  private readonly sendQueue: string;
   private readonly recvQueue: string;
-  private readonly visibility: number;
-  private readonly maxAttempts: number;
-  private readonly prefetch: number;
   private readonly options: SqliteQueueOptions<Out>;
-  private readonly pendingSends: PendingSend[] = [];
-  private readonly pendingAcks: { id: number; attempt: number; done?: (err?: unknown) => void }[] = [];
-  private readonly held = new Map<number, { attempt: number; delivered: boolean }>();
-  private readonly delays = new Map<number, NodeJS.Timeout>();
-  private readonly stmts: ReturnType<SqliteQueue['prepare']>;
-  private inbox: Inbox<Claimed<In>> | undefined;
-  private watcher: FolderWatch | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private nextTimer: NodeJS.Timeout | undefined;
-  private flushScheduled = false;
-  private pumpScheduled = false;
-  private paused = false;
-  private ended = false;
+  private readonly stmts: QueueStatements;
+  private readonly writes: SqliteWriteBatch;
+  private readonly pump: SqliteClaimPump<In>;
+  private readonly deliveryContext: DeliveryContext<In>;
   private closing: Promise<void> | undefined;
 
   /**
@@ -123,56 +93,45 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
         throw new IpcError('ERR_INVALID_ARGUMENT', 'a queue name must be a non-empty string');
       }
     }
-    this.visibility = positive(options.visibilityTimeout ?? 30_000, 'visibilityTimeout');
-    this.maxAttempts = positive(options.maxAttempts ?? 5, 'maxAttempts');
-    this.prefetch = positive(options.prefetch ?? 32, 'prefetch');
+    const visibility = positive(options.visibilityTimeout ?? 30_000, 'visibilityTimeout');
+    const maxAttempts = positive(options.maxAttempts ?? 5, 'maxAttempts');
+    const prefetch = positive(options.prefetch ?? 32, 'prefetch');
     this.codec = resolveCodec(options.codec);
     this.options = options;
-    this.sendQueue = queues.send;
     this.recvQueue = queues.recv;
     if (typeof path !== 'string' || path.length === 0 || path === ':memory:') {
       throw new IpcError('ERR_INVALID_ARGUMENT', 'a SQLite queue needs a database file path');
     }
     this.path = resolvePath(path);
     this.db = openQueueDatabase(this.path, options);
-    this.stmts = this.prepare();
+    this.stmts = prepareQueueStatements(this.db);
     consumerCounter++;
     this.consumer = `${formatIdentity(selfIdentity())}-${consumerCounter}`;
-  }
-
-  private prepare() {
-    const db = this.db;
-    return {
-      insert: db.prepare(
-        'INSERT INTO ipc_messages (queue, body, priority, visible_at, kind) VALUES (?, ?, ?, ?, ?)',
-      ),
-      peek: db.prepare(
-        "SELECT 1 FROM ipc_messages WHERE queue = ? AND state <> 'dead' AND visible_at <= ? LIMIT 1",
-      ),
-      select: db.prepare(
-        "SELECT id, body, attempts, kind FROM ipc_messages WHERE queue = ? AND state <> 'dead' AND visible_at <= ? ORDER BY priority DESC, id LIMIT ?",
-      ),
-      claim: db.prepare(
-        "UPDATE ipc_messages SET state = 'claimed', claimed_by = ?, visible_at = ?, attempts = attempts + 1 WHERE id = ?",
-      ),
-      kill: db.prepare(
-        "UPDATE ipc_messages SET state = 'dead', claimed_by = NULL, last_error = ? WHERE id = ?",
-      ),
-      remove: db.prepare('DELETE FROM ipc_messages WHERE id = ?'),
-      ack: db.prepare('DELETE FROM ipc_messages WHERE id = ? AND claimed_by = ? AND attempts = ?'),
-      release: db.prepare(
-        "UPDATE ipc_messages SET state = 'ready', claimed_by = NULL, visible_at = ?, attempts = attempts - ? WHERE id = ? AND claimed_by = ?",
-      ),
-      nextVisible: db.prepare(
-        "SELECT MIN(visible_at) AS t FROM ipc_messages WHERE queue = ? AND state <> 'dead'",
-      ),
-      owners: db.prepare("SELECT DISTINCT claimed_by AS owner FROM ipc_messages WHERE state = 'claimed'"),
-      recoverOwner: db.prepare(
-        "UPDATE ipc_messages SET state = 'ready', claimed_by = NULL, visible_at = ? WHERE state = 'claimed' AND claimed_by = ?",
-      ),
-      dead: db.prepare(
-        "SELECT id, body, attempts, last_error FROM ipc_messages WHERE queue = ? AND state = 'dead' ORDER BY id LIMIT ?",
-      ),
+    this.writes = new SqliteWriteBatch(this.db, this.stmts, this.path, queues.send, this.consumer);
+    const isClosing = (): boolean => this.closing !== undefined;
+    this.pump = new SqliteClaimPump<In>({
+      db: this.db,
+      stmts: this.stmts,
+      path: this.path,
+      queue: this.recvQueue,
+      consumer: this.consumer,
+      codec: this.codec as unknown as Codec<In>,
+      visibility,
+      maxAttempts,
+      prefetch,
+      watch: options.watch,
+      pollInterval: options.pollInterval,
+      isClosing,
+      recoverStale: () => this.recoverStale(),
+    });
+    this.deliveryContext = {
+      pump: this.pump,
+      writes: this.writes,
+      stmts: this.stmts,
+      path: this.path,
+      consumer: this.consumer,
+      maxAttempts,
+      isClosing,
     };
   }
 
@@ -189,84 +148,25 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
   /** Enqueues one message (with `priority` and `delay`); resolves once the INSERT is committed. */
   send(message: Out, options: SqliteSendOptions = {}): Promise<void> {
     if (this.closing !== undefined) return Promise.reject(closedError());
-    let body: Uint8Array;
     try {
       throwIfAborted(options.signal);
       const priority = options.priority ?? 0;
-      const delay = options.delay ?? 0;
       if (!Number.isSafeInteger(priority)) {
         throw new IpcError('ERR_INVALID_ARGUMENT', `priority must be an integer, got ${priority}`);
       }
-      if (!(delay >= 0 && Number.isFinite(delay))) {
-        throw new IpcError('ERR_INVALID_ARGUMENT', `delay must be a non-negative number of ms, got ${delay}`);
-      }
-      body = this.codec.encode(message);
-      return this.enqueue({ body, priority, delay, kind: 'message' });
+      checkMs(options.delay, 'delay');
+      const body = this.codec.encode(message);
+      return this.writes.send({ body, priority, delay: options.delay ?? 0, kind: 'message' });
     } catch (err) {
       return Promise.reject(toIpcError(err, 'ERR_ENCODE'));
-    }
-  }
-
-  private enqueue(item: Omit<PendingSend, 'resolve' | 'reject'>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pendingSends.push({ ...item, resolve, reject });
-      this.scheduleFlush();
-    });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush()); // every send of this event-loop turn in one transaction
-  }
-
-  /** Commits queued sends and acks, each group in one transaction. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (!this.db.open) return;
-    const sends = this.pendingSends.splice(0);
-    if (sends.length > 0) {
-      const now = Date.now();
-      try {
-        this.db.transaction(() => {
-          for (const s of sends) {
-            this.stmts.insert.run(this.sendQueue, s.body, s.priority, now + s.delay, s.kind);
-          }
-        });
-        for (const s of sends) s.resolve();
-        notifyLocal(this.path);
-      } catch (err) {
-        const error = sqliteError(err, 'send');
-        for (const s of sends) s.reject(error);
-      }
-    }
-    const acks = this.pendingAcks.splice(0);
-    if (acks.length > 0) {
-      try {
-        const changes = this.db.transaction(() =>
-          acks.map((a) => this.stmts.ack.run(a.id, this.consumer, a.attempt).changes),
-        );
-        acks.forEach((a, i) =>
-          a.done?.(
-            changes[i] === 1
-              ? undefined
-              : new IpcError(
-                  'ERR_TIMEOUT',
-                  'the visibility timeout elapsed: the message was given to another consumer',
-                ),
-          ),
-        );
-      } catch (err) {
-        const error = sqliteError(err, 'ack');
-        for (const a of acks) a.done?.(error);
-      }
     }
   }
 
   /** Receives the next message and acks it as it hands it out. */
   recv(options: RecvOptions = {}): Promise<In> {
     if (this.closing !== undefined) return Promise.reject(closedError());
-    return this.start()
+    return this.pump
+      .start()
       .recv(options)
       .then((c) => this.take(c));
   }
@@ -274,21 +174,22 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
   /** Receives the next message as a {@link Delivery} to `ack()` or `nack()`. */
   recvDelivery(options: RecvOptions = {}): Promise<Delivery<In>> {
     if (this.closing !== undefined) return Promise.reject(closedError());
-    return this.start()
+    return this.pump
+      .start()
       .recv(options)
-      .then((c) => this.delivery(c));
+      .then((c) => claimedDelivery(c, this.deliveryContext));
   }
 
   /** Iterates deliveries to acknowledge by hand. */
   async *deliveries(): AsyncGenerator<Delivery<In>, void, undefined> {
     if (this.closing !== undefined) return;
-    for await (const c of this.start()) yield this.delivery(c);
+    for await (const c of this.pump.start()) yield claimedDelivery(c, this.deliveryContext);
   }
 
   /** Iterates messages (auto-ack) until an end marker or `close()`. */
   async *[Symbol.asyncIterator](): AsyncGenerator<In, void, undefined> {
     if (this.closing !== undefined) return;
-    for await (const c of this.start()) yield this.take(c);
+    for await (const c of this.pump.start()) yield this.take(c);
   }
 
   /**
@@ -296,45 +197,12 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
    * of after their visibility timeout). Returns how many. Receivers run it when they start.
    */
   recoverStale(): number {
-    const self = selfIdentity();
-    let n = 0;
-    try {
-      for (const { owner } of this.stmts.owners.all() as { owner: string | null }[]) {
-        if (owner === null) continue;
-        const id = parseIdentity(owner);
-        if (id === undefined) continue;
-        const mine = id.pid === self.pid && id.start === self.start;
-        if (mine || isProcessAlive(id)) continue;
-        n += this.stmts.recoverOwner.run(Date.now(), owner).changes;
-      }
-    } catch (err) {
-      throw sqliteError(err, 'recoverStale');
-    }
-    if (n > 0) notifyLocal(this.path);
-    return n;
+    return recoverStaleClaims(this.stmts, this.path);
   }
 
   /** The dead-lettered messages of the receiving queue (oldest first, at most `limit`, default 100), decoded where possible. */
-  deadLetters(limit = 100): { id: number; attempts: number; error: string | null; message?: In }[] {
-    const rows = this.stmts.dead.all(this.recvQueue, limit) as {
-      id: number;
-      body: unknown;
-      attempts: number;
-      last_error: string | null;
-    }[];
-    return rows.map((r) => {
-      const out: { id: number; attempts: number; error: string | null; message?: In } = {
-        id: r.id,
-        attempts: r.attempts,
-        error: r.last_error,
-      };
-      try {
-        out.message = (this.codec as unknown as Codec<In>).decode(bodyBytes(r.body));
-      } catch {
-        // keep it undecoded
-      }
-      return out;
-    });
+  deadLetters(limit = 100): DeadLetter<In>[] {
+    return readDeadLetters(this.stmts, this.recvQueue, this.codec as unknown as Codec<In>, limit);
   }
 
   /**
@@ -344,26 +212,12 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.options.end === true) {
-        await this.enqueue({ body: new Uint8Array(0), priority: END_PRIORITY, delay: 0, kind: 'end' }).catch(
-          () => {},
-        );
+        await this.writes
+          .send({ body: new Uint8Array(0), priority: END_PRIORITY, delay: 0, kind: 'end' })
+          .catch(() => {});
       }
-      this.flush();
-      this.watcher?.close();
-      this.unsubscribe?.();
-      if (this.nextTimer !== undefined) clearTimeout(this.nextTimer);
-      for (const timer of this.delays.values()) clearTimeout(timer);
-      this.inbox?.close();
-      try {
-        const now = Date.now();
-        this.db.transaction(() => {
-          for (const [id, h] of this.held)
-            this.stmts.release.run(now, h.delivered ? 0 : 1, id, this.consumer);
-        });
-      } catch {
-        // the visibility timeout gives them back
-      }
-      this.held.clear();
+      this.writes.flush();
+      this.pump.close();
       this.db.close();
     })();
     return this.closing;
@@ -374,198 +228,12 @@ export class SqliteQueue<Out = unknown, In = Out> implements Channel<Out, In>, A
     return this.close();
   }
 
-  private start(): Inbox<Claimed<In>> {
-    if (this.inbox !== undefined) return this.inbox;
-    this.inbox = new Inbox<Claimed<In>>({
-      highWaterMessages: this.prefetch,
-      onFull: () => (this.paused = true),
-      onRoom: () => {
-        this.paused = false;
-        this.schedulePump();
-      },
-    });
-    const base = basename(this.path);
-    this.watcher = watchFolder(dirname(this.path), () => this.schedulePump(), {
-      watch: this.options.watch,
-      pollInterval: this.options.pollInterval,
-      filter: (name) => name === `${base}-wal` || name === base,
-    });
-    this.unsubscribe = onLocal(this.path, () => this.schedulePump());
-    try {
-      this.recoverStale();
-    } catch {
-      // the visibility timeout recovers them instead
-    }
-    this.schedulePump();
-    return this.inbox;
-  }
-
-  private schedulePump(): void {
-    if (this.pumpScheduled || this.closing !== undefined || this.ended) return;
-    this.pumpScheduled = true;
-    setImmediate(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
-
-  /** Claims up to the free prefetch in one BEGIN IMMEDIATE transaction. */
-  private pump(): void {
-    const inbox = this.inbox;
-    if (inbox === undefined || this.paused || this.ended || this.closing !== undefined) return;
-    const want = this.prefetch - this.held.size; // buffered plus delivered-but-unacked
-    if (want <= 0) return;
-    const now = Date.now();
-    let rows: Row[];
-    try {
-      if (this.stmts.peek.get(this.recvQueue, now) === undefined) {
-        this.armNextTimer();
-        return;
-      }
-      rows = this.db.transaction(() => {
-        const out: Row[] = [];
-        let candidates = this.stmts.select.all(this.recvQueue, now, want) as Row[];
-        while (candidates.length > 0) {
-          for (const row of candidates) {
-            if (row.attempts >= this.maxAttempts) {
-              this.stmts.kill.run(`not acked after ${row.attempts} attempts`, row.id);
-              continue;
-            }
-            this.stmts.claim.run(this.consumer, now + this.visibility, row.id);
-            out.push({ ...row, attempts: row.attempts + 1 });
-          }
-          if (out.length > 0 || candidates.length < want) break;
-          candidates = this.stmts.select.all(this.recvQueue, now, want) as Row[];
-        }
-        return out;
-      }, 'immediate');
-    } catch (err) {
-      if (isIpcError(sqliteError(err, ''), 'ERR_TIMEOUT')) {
-        this.schedulePump(); // another process holds the lock: try again on the next turn
-        return;
-      }
-      inbox.fail(sqliteError(err, 'recv'));
-      return;
-    }
-    for (const row of rows) this.deliverRow(inbox, row);
-    if (rows.length > 0 && !this.paused && !this.ended) this.schedulePump();
-    else if (rows.length === 0) this.armNextTimer();
-  }
-
-  private deliverRow(inbox: Inbox<Claimed<In>>, row: Row): void {
-    if (row.kind === 'end') {
-      this.stmts.remove.run(row.id);
-      this.ended = true;
-      this.watcher?.close();
-      inbox.end();
-      return;
-    }
-    const bytes = bodyBytes(row.body);
-    let message: In;
-    try {
-      message = (this.codec as unknown as Codec<In>).decode(bytes);
-    } catch (err) {
-      const error = toIpcError(err, 'ERR_DECODE', `message ${row.id}`);
-      try {
-        this.stmts.kill.run(`undecodable: ${error.message}`, row.id);
-      } catch {
-        // it times out and is retried, then dead-lettered
-      }
-      inbox.pushError(error, bytes.byteLength);
-      return;
-    }
-    this.held.set(row.id, { attempt: row.attempts, delivered: false });
-    inbox.push({ id: row.id, attempt: row.attempts, message }, bytes.byteLength);
-  }
-
-  /** Wakes the pump when the earliest delayed or claimed row of the queue becomes visible. */
-  private armNextTimer(): void {
-    if (this.nextTimer !== undefined) clearTimeout(this.nextTimer);
-    this.nextTimer = undefined;
-    let t: number | null;
-    try {
-      t = (this.stmts.nextVisible.get(this.recvQueue) as { t: number | null }).t;
-    } catch {
-      return; // the poll interval retries
-    }
-    if (t === null) return;
-    this.nextTimer = setTimeout(
-      () => {
-        this.nextTimer = undefined;
-        this.schedulePump();
-      },
-      Math.min(Math.max(t - Date.now() + 1, 0), 2 ** 31 - 1),
-    );
-  }
-
+  /** Auto-ack: the message is acked (batched) as it is handed out. */
   private take(c: Claimed<In>): In {
-    this.held.delete(c.id);
-    if (this.held.size === this.prefetch - 1) this.schedulePump();
-    this.pendingAcks.push({ id: c.id, attempt: c.attempt });
-    this.scheduleFlush();
+    this.pump.taken(c.id);
+    this.writes.ackLater(c.id, c.attempt);
     return c.message;
   }
-
-  private delivery(c: Claimed<In>): Delivery<In> {
-    const h = this.held.get(c.id);
-    if (h !== undefined) h.delivered = true;
-    let settled = false;
-    const settle = (): void => {
-      if (settled) throw new IpcError('ERR_INVALID_STATE', 'this delivery was already acked or nacked');
-      if (this.closing !== undefined) throw closedError();
-      settled = true;
-      this.held.delete(c.id);
-      this.schedulePump(); // one more claim fits under the prefetch
-    };
-    return {
-      message: c.message,
-      attempt: c.attempt,
-      ack: () => {
-        try {
-          settle();
-        } catch (err) {
-          return Promise.reject(err);
-        }
-        return new Promise<void>((resolve, reject) => {
-          this.pendingAcks.push({
-            id: c.id,
-            attempt: c.attempt,
-            done: (err) => (err === undefined ? resolve() : reject(toIpcError(err))),
-          });
-          this.scheduleFlush();
-        });
-      },
-      nack: async (options: NackOptions = {}) => {
-        const delay = nackDelay(options);
-        settle();
-        let changes: number;
-        try {
-          changes =
-            options.requeue === false
-              ? this.stmts.kill.run('nacked without requeue', c.id).changes
-              : c.attempt >= this.maxAttempts
-                ? this.stmts.kill.run(`nacked ${c.attempt} times`, c.id).changes
-                : this.stmts.release.run(Date.now() + delay, 0, c.id, this.consumer).changes;
-        } catch (err) {
-          throw sqliteError(err, 'nack');
-        }
-        if (changes !== 1) {
-          throw new IpcError(
-            'ERR_TIMEOUT',
-            'the visibility timeout elapsed: the message was given to another consumer',
-          );
-        }
-        notifyLocal(this.path);
-      },
-    };
-  }
-}
-
-function bodyBytes(body: unknown): Uint8Array {
-  if (body instanceof Uint8Array) return body;
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
-  if (typeof body === 'number' || typeof body === 'bigint') return Buffer.from(String(body), 'utf8');
-  return new Uint8Array(0);
 }
 
 function positive(value: number, name: string): number {
@@ -573,44 +241,4 @@ function positive(value: number, name: string): number {
     throw new IpcError('ERR_INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(value)}`);
   }
   return value;
-}
-
-function closedError(): IpcError {
-  return new IpcError('ERR_CLOSED', 'the SQLite queue is closed');
-}
-
-/**
- * Opens one queue of a SQLite database file as a channel: `send` enqueues into `name`, `recv`
- * claims from `name`. Any number of processes can open the same file and queue.
- *
- * @example
- * ```ts
- * const q = sqliteQueue<{ job: number }>('/var/lib/app/queue.db', { name: 'jobs', codec: 'json' });
- * await q.send({ job: 1 }, { priority: 5 });
- * const d = await q.recvDelivery();
- * await d.ack();
- * ```
- */
-export function sqliteQueue<T = unknown>(
-  path: string,
-  options: SqliteQueueOptions<T> & { name?: string | undefined } = {},
-): SqliteQueue<T, T> {
-  const name = options.name ?? 'default';
-  return new SqliteQueue<T, T>(path, { send: name, recv: name }, options);
-}
-
-/**
- * A two-way conversation over two queues of one database file: this side sends into `send` and
- * receives from `recv` (the other side swaps them). `close()` leaves an end marker (the `end`
- * option, on by default here) so the other side's iteration ends after the last message.
- */
-export function sqliteChannel<Out = unknown, In = Out>(
-  path: string,
-  options: SqliteQueueOptions<Out> & { send: string; recv: string },
-): SqliteQueue<Out, In> {
-  return new SqliteQueue<Out, In>(
-    path,
-    { send: options.send, recv: options.recv },
-    { ...options, end: options.end ?? true },
-  );
 }

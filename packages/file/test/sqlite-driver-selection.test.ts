@@ -99,7 +99,7 @@ describe('SQLite driver selection', () => {
   (hasNodeSqlite ? it.skip : it)(
     'without node:sqlite and without better-sqlite3 installed, fails with ERR_UNSUPPORTED naming the fix',
     () => {
-      // a real install layout: @ipc/file's built package next to @ipc/core, no better-sqlite3 anywhere
+      // a real install layout: @ipc/file's built package next to @ipc/core and @ipc/kit, no better-sqlite3 anywhere
       const dir = tempDir('ipc-file-test-');
       try {
         const modules = join(dir.path, 'node_modules', '@ipc');
@@ -107,6 +107,7 @@ describe('SQLite driver selection', () => {
         cpSync(join(packageDir, 'dist'), join(modules, 'file', 'dist'), { recursive: true });
         cpSync(join(packageDir, 'package.json'), join(modules, 'file', 'package.json'));
         symlinkSync(join(packageDir, '..', 'core'), join(modules, 'core'));
+        symlinkSync(join(packageDir, '..', 'kit'), join(modules, 'kit'));
         const script = join(dir.path, 'open.mjs');
         writeFileSync(
           script,

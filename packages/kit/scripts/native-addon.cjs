@@ -1,7 +1,16 @@
+#!/usr/bin/env node
 // Builds or installs the Node-API addon of an @ipc package with a native piece (@ipc/shm, @ipc/fifo,
-// @ipc/socket): each package's scripts/addon.cjs calls `run` with what is its own. Used by npm
-// scripts, never imported by the packages' code (that is `loadAddon` in @ipc/kit, which
-// loads build/Release or prebuilds/ with node-gyp-build).
+// @ipc/socket). It is @ipc/kit's bin `ipc-native-addon`, which those packages' npm scripts run
+// (npm puts a dependency's bins on PATH for lifecycle scripts):
+//   "install": "ipc-native-addon install", "build:addon": "ipc-native-addon build",
+//   "build:prebuilds": "ipc-native-addon prebuild"
+// It reads what is the package's own from the package.json of the package whose script runs it
+// (npm's npm_package_json, else the current folder): its `name`, and `ipcNativeAddon`:
+//   offLinux   what the package does where there is no addon (not Linux), for the install message
+//   withoutIt  only for an optional addon: what works when it cannot be built; without it, a failed
+//              build fails the install
+// The addon's own name and sources come from binding.gyp. Never imported by the packages' code (that
+// is `addonLoader`/`loadAddon` in @ipc/kit, which loads build/Release or prebuilds/ with node-gyp-build).
 //   install    npm's install step (only when install scripts run: `npm rebuild <pkg>`, or a package
 //              manager that allows them): nothing to do when a binary already loads (a prebuilt one
 //              for this platform, see `loadAddon`); otherwise compile from source with node-gyp.
@@ -46,7 +55,6 @@ const TARGETS = {
  * @param {object} spec
  * @param {string} spec.root the package's folder
  * @param {string} spec.pkg the package's name, for messages
- * @param {string} spec.name the addon's target_name in binding.gyp
  * @param {string} spec.offLinux what the package does where there is no addon (not Linux)
  * @param {string} [spec.withoutIt] for an optional addon: what works when it cannot be built
  * @param {string[]} [argv] mode and options (default: the command line)
@@ -64,7 +72,7 @@ function run(spec, argv = process.argv.slice(2)) {
     const names = i >= 0 ? (rest[i + 1] ?? '').split(',').filter(Boolean) : Object.keys(TARGETS);
     prebuild(spec, names);
   } else {
-    console.error('usage: node scripts/addon.cjs install | build | prebuild [--targets linux-x64-glibc,...]');
+    console.error('usage: ipc-native-addon install | build | prebuild [--targets linux-x64-glibc,...]');
     process.exit(2);
   }
 }
@@ -166,6 +174,7 @@ function prebuild(spec, names) {
     );
     process.exit(1);
   }
+  // ipc_errno.h is this package's (@ipc/kit/native), next to this script's folder.
   const kitNative = join(__dirname, '..', 'native');
   const headers = nodeHeaders();
   const out = join(root, 'prebuilds');
@@ -230,4 +239,38 @@ function kernelHeaders(scratch, triplet) {
   return dir;
 }
 
-module.exports = { run, TARGETS };
+/**
+ * The settings of the package at `root`: its `name` and its package.json's `ipcNativeAddon`
+ * (`offLinux`, optional `withoutIt`); exits 2 naming what is missing.
+ */
+function specOf(root) {
+  const file = join(root, 'package.json');
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    console.error(`ipc-native-addon: cannot read ${file} (${err.message})`);
+    process.exit(2);
+  }
+  const settings = manifest.ipcNativeAddon;
+  if (
+    typeof manifest.name !== 'string' ||
+    typeof settings !== 'object' ||
+    settings === null ||
+    typeof settings.offLinux !== 'string' ||
+    !(settings.withoutIt === undefined || typeof settings.withoutIt === 'string')
+  ) {
+    console.error(
+      `ipc-native-addon: ${file} needs a "name" and "ipcNativeAddon": { "offLinux": string, "withoutIt"?: string }`,
+    );
+    process.exit(2);
+  }
+  return { root, pkg: manifest.name, offLinux: settings.offLinux, withoutIt: settings.withoutIt };
+}
+
+if (require.main === module) {
+  const manifest = process.env.npm_package_json;
+  run(specOf(manifest ? dirname(manifest) : process.cwd()));
+}
+
+module.exports = { run, specOf, TARGETS };

@@ -39,7 +39,16 @@ export {
 export { Deque } from './deque.js';
 export { Inbox, type InboxOptions } from './inbox.js';
 export { SendGate } from './send-gate.js';
-export { loadAddon, type LoadAddonOptions } from './load-addon.js';
+export { addonLoader, loadAddon, type AddonLoaderOptions, type LoadAddonOptions } from './load-addon.js';
+export {
+  formatIdentity,
+  isProcessAlive,
+  parseIdentity,
+  processStartTime,
+  selfIdentity,
+  selfStartTime,
+  type ProcessIdentity,
+} from './process-identity.js';
 export {
   RECONNECT_DEFAULTS,
   reconnectDelay,

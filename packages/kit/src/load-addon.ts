@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IpcError } from '@ipc/core';
 
 /** Where and what {@link loadAddon} loads. */
@@ -46,5 +48,63 @@ export function loadAddon<T>(options: LoadAddonOptions): T | IpcError {
         `allowed for ${pkg} (pnpm: onlyBuiltDependencies; Bun: trustedDependencies; npm: allowScripts)`,
       { cause: err },
     );
+  }
+}
+
+/** Options of {@link addonLoader}. */
+export interface AddonLoaderOptions {
+  /** What needs the addon (`@ipc/fifo: FIFO buffer sizes`), for messages; default the package name. */
+  feature?: string | undefined;
+  /**
+   * Whether the package cannot work without the addon: the getter then throws the `ERR_UNSUPPORTED`
+   * error instead of returning it. Default false.
+   */
+  required?: boolean | undefined;
+}
+
+/**
+ * A package's addon getter, in one line: `moduleUrl` is `import.meta.url` of any module of the
+ * package (its root is the nearest folder above holding a `package.json`, from `src/` or `dist/`
+ * alike), `pkg` its npm name. The getter loads with {@link loadAddon} on its first call and
+ * remembers the outcome, so a missing addon costs one lookup per process. It returns the
+ * `ERR_UNSUPPORTED` error (never throws), or with `required: true` throws it.
+ *
+ * @example
+ * ```ts
+ * export const addon = addonLoader<NativeAddon>(import.meta.url, '@ipc/fifo', { feature: '@ipc/fifo: FIFO buffer sizes' });
+ * const native = addon();
+ * if (!(native instanceof IpcError)) native.setPipeSize(fd, size);
+ * ```
+ */
+export function addonLoader<T>(
+  moduleUrl: string,
+  pkg: string,
+  options: AddonLoaderOptions & { required: true },
+): () => T;
+export function addonLoader<T>(
+  moduleUrl: string,
+  pkg: string,
+  options?: AddonLoaderOptions,
+): () => T | IpcError;
+export function addonLoader<T>(
+  moduleUrl: string,
+  pkg: string,
+  options: AddonLoaderOptions = {},
+): () => T | IpcError {
+  const feature = options.feature ?? pkg;
+  let loaded: T | IpcError | undefined;
+  return () => {
+    loaded ??= loadAddon<T>({ root: packageRoot(moduleUrl), pkg, feature });
+    if (options.required === true && loaded instanceof IpcError) throw loaded;
+    return loaded;
+  };
+}
+
+/** The nearest folder at or above the module's that holds a `package.json`. */
+function packageRoot(moduleUrl: string): string {
+  const start = dirname(fileURLToPath(moduleUrl));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return start;
   }
 }

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { addon } from './load-addon.js';
 import { OwnerRegistry } from './owner-registry.js';
-import { isProcessAlive, processStartTime } from './process-identity.js';
+import { isProcessAlive } from '@ipc/kit';
 import {
   readTrailer,
   TRAILER_BYTES,
@@ -46,7 +46,7 @@ export function cleanupStale(options: CleanupStaleOptions = {}): string[] {
     const temp = /^\.ipc-shm-(\d+)-/.exec(name);
     if (temp) {
       // A temporary's name holds only the pid: stale when no process has that pid any more.
-      if (processStartTime(Number(temp[1])) === undefined) remove(name, undefined, removed);
+      if (!isProcessAlive(Number(temp[1]), 0)) remove(name, undefined, removed);
       continue;
     }
     let fd: number;

@@ -1,5 +1,5 @@
 import { IpcError } from '@ipc/core';
-import { isProcessAlive, selfStartTime } from './process-identity.js';
+import { isProcessAlive, selfStartTime } from '@ipc/kit';
 import { SLOT_COUNT, type Trailer } from './segment-trailer.js';
 
 const SLOTS_I32 = 16; // byte 64

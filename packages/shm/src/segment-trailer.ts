@@ -1,4 +1,4 @@
-import { selfStartTime } from './process-identity.js';
+import { selfStartTime } from '@ipc/kit';
 
 /**
  * The page @ipc/shm appends to every segment it creates, after the caller's bytes (rounded up to a

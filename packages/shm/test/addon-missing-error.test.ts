@@ -18,6 +18,7 @@ describe('@ipc/shm installed without a loadable native addon', () => {
       copyFileSync(join(packageRoot, 'package.json'), join(pkg, 'package.json'));
       cpSync(join(packageRoot, 'dist'), join(pkg, 'dist'), { recursive: true });
       symlinkSync(join(packageRoot, '..', 'core'), join(scope, 'core'));
+      symlinkSync(join(packageRoot, '..', 'kit'), join(scope, 'kit'));
       const gypBuild = dirname(require.resolve('node-gyp-build/package.json', { paths: [packageRoot] }));
       symlinkSync(gypBuild, join(root.path, 'node_modules', 'node-gyp-build'));
       writeFileSync(join(root.path, 'package.json'), '{"type":"module"}');

@@ -1,4 +1,5 @@
 import { IpcError, toIpcError } from '@ipc/core';
+import { isProcessAlive } from '@ipc/kit';
 import { checkSignalName, type SignalName } from './signal-name.js';
 
 /** Whom to signal: a process id, or a whole process group (`kill(-pgid, sig)`). */
@@ -39,8 +40,10 @@ export function sendSignal(target: SignalTarget, signal: SignalName = 'SIGTERM')
 }
 
 /**
- * Tells whether a process exists, by sending it signal 0 (nothing is delivered). A process that exists
- * but belongs to another user (`EPERM`) is alive; so is a zombie that its parent has not reaped yet.
+ * Tells whether a process still runs: it exists (also as another user's process, `EPERM`) and is not
+ * a zombie — one that exited and waits only for its parent to reap it runs no code again, so it
+ * counts as gone (@ipc/kit's `isProcessAlive` rule, the one every @ipc package uses). Without
+ * `/proc` (not Linux) a zombie counts as alive until it is reaped.
  *
  * @throws `ERR_INVALID_ARGUMENT` when `pid` is not a positive integer.
  */
@@ -48,11 +51,10 @@ export function isAlive(pid: number): boolean {
   checkPid(pid, 'pid');
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code === 'ESRCH') return false;
-    if (code === 'EPERM') return true;
-    throw toIpcError(err, 'ERR_INTERNAL', `probing process ${pid}`);
+    if (code !== 'EPERM') throw toIpcError(err, 'ERR_INTERNAL', `probing process ${pid}`);
   }
+  return isProcessAlive(pid, 0);
 }

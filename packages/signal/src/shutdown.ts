@@ -1,4 +1,4 @@
-import { IpcError } from '@ipc/core';
+import { checkTimeout, IpcError } from '@ipc/core';
 import { checkCatchable } from './catchable-signal.js';
 import { unsubscriber, type Unsubscribe } from './on-signal.js';
 import { signalNumber, type SignalName } from './signal-name.js';
@@ -96,14 +96,8 @@ export function addLastWords(hook: () => void): () => void {
 }
 
 function checkTimeoutMs(timeout: unknown): number {
-  if (timeout === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
-    throw new IpcError(
-      'ERR_INVALID_ARGUMENT',
-      `timeout must be a non-negative number of ms, got ${typeof timeout === 'number' ? timeout : typeof timeout}`,
-    );
-  }
-  return timeout;
+  checkTimeout(timeout);
+  return timeout ?? DEFAULT_TIMEOUT_MS;
 }
 
 /**

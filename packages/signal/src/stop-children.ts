@@ -1,4 +1,4 @@
-import { IpcError } from '@ipc/core';
+import { checkMs, IpcError } from '@ipc/core';
 import { checkSignalName, type SignalName } from './signal-name.js';
 
 /**
@@ -68,14 +68,8 @@ export function resolveChild(target: ChildTarget): ChildLike {
 }
 
 function ms(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new IpcError(
-      'ERR_INVALID_ARGUMENT',
-      `${name} must be a non-negative number of ms, got ${typeof value === 'number' ? value : typeof value}`,
-    );
-  }
-  return value;
+  checkMs(value, name);
+  return value ?? fallback;
 }
 
 /** {@link StopChildOptions} with defaults filled in. @internal */

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { isIpcError } from '@ipc/core';
 import { isAlive, isSignalName, sendSignal, signalNumber, type SignalName } from '@ipc/signal';
 import { killFixtures, startFixture, startProcess } from './helpers/fixture-process.js';
+import { isRunning } from './helpers/proc-state.js';
 
 afterEach(killFixtures);
 
@@ -17,7 +18,7 @@ async function deadPid(): Promise<number> {
 }
 
 /**
- * A world-readable copy of the built @ipc/signal (with @ipc/core and msgpackr) in a fresh temporary
+ * A world-readable copy of the built @ipc/signal (with @ipc/core, @ipc/kit and msgpackr) in a fresh temporary
  * folder, for a child running as another user: the checkout itself may sit under a 0700 folder that
  * user cannot enter. `remove` deletes the copy.
  */
@@ -32,6 +33,7 @@ function modulesForAnotherUser(): { dir: string; remove: () => void } {
   };
   copy('@ipc/signal', ['package.json', 'dist']);
   copy('@ipc/core', ['package.json', 'dist']);
+  copy('@ipc/kit', ['package.json', 'dist']);
   copy('msgpackr', undefined);
   chmodSync(dir, 0o755);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
@@ -62,6 +64,26 @@ describe('sendSignal and isAlive', () => {
     expect(await child.exited).toEqual({ code: null, signal: 'SIGTERM' });
     expect(isAlive(child.pid)).toBe(false);
     expect(isAlive(process.pid)).toBe(true);
+  });
+
+  it('isAlive says false for a zombie: a child that exited and that its parent never reaps', async () => {
+    // python3 forks a child that exits on a byte from stdin; the parent prints its pid and never wait()s.
+    const script =
+      'import os,time\npid=os.fork()\nif pid==0:\n  os.read(0,1); os._exit(0)\nprint(pid,flush=True)\ntime.sleep(600)';
+    const parent = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
+      const pid = Number(line.toString().trim());
+      expect(isAlive(pid)).toBe(true);
+      parent.stdin!.end('x');
+      while (isRunning(pid)) await new Promise((r) => setTimeout(r, 10));
+      expect(existsSync(`/proc/${pid}`)).toBe(true); // still there, as a zombie
+      expect(isAlive(pid)).toBe(false);
+      expect(codeOf(() => sendSignal(pid, 'SIGTERM'))).toBeUndefined(); // kill(2) still finds it
+    } finally {
+      parent.kill('SIGKILL');
+      await once(parent, 'exit');
+    }
   });
 
   it('rejects an unknown signal name before sending anything', async () => {

@@ -1,4 +1,4 @@
-import { abortError, checkTimeout, type WaitOptions } from '../abort.js';
+import { abortError, checkWaitOptions, type WaitOptions } from '../abort.js';
 import { IpcError } from '../errors.js';
 import type { WaitStrategy } from './wait-strategy.js';
 
@@ -18,8 +18,7 @@ export async function waitUntil<T>(
   options: WaitOptions = {},
 ): Promise<T> {
   const { signal, timeout } = options;
-  checkTimeout(timeout);
-  if (signal?.aborted === true) throw abortError(signal);
+  checkWaitOptions(options);
   const first = attempt();
   if (first !== undefined) return first;
   const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout;

@@ -6,8 +6,7 @@
  * @packageDocumentation
  */
 export type { TestBody, TestRunner, TestSettings } from './test-runner.js';
-export { jestRunner, type JestApi } from './jest-runner.js';
-export { vitestRunner, type VitestApi } from './vitest-runner.js';
+export { jestRunner, vitestRunner, type JestApi, type VitestApi } from './jest-shaped-runner.js';
 export { nodeTestRunner, type NodeTestApi, type NodeTestRunnerOptions } from './node-test-runner.js';
 export {
   describeChannelConformance,

@@ -1,13 +1,5 @@
 import { IpcError } from '../errors.js';
-import type { TestBody, TestRunner } from './test-runner.js';
-
-/** The hooks of a Jest- or Vitest-shaped API, each optional. */
-interface HookedApi {
-  beforeAll?: (body: () => Promise<void>) => void;
-  afterAll?: (body: () => Promise<void>) => void;
-  beforeEach?: (body: () => Promise<void>) => void;
-  afterEach?: (body: () => Promise<void>) => void;
-}
+import type { TestBody } from './test-runner.js';
 
 /** Wraps a body so that the runner always gets a promise (a sync body is awaited the same way). */
 export function asyncBody(body: TestBody): () => Promise<void> {
@@ -27,14 +19,4 @@ export function injectedGlobals<T>(runner: string, names: readonly string[]): T 
     );
   }
   return scope as T;
-}
-
-/** The hooks of a Jest-shaped API (Jest and Vitest name them alike), each only when it is there. */
-export function hooks(api: HookedApi): Omit<TestRunner, 'describe' | 'it'> {
-  const runner: Omit<TestRunner, 'describe' | 'it'> = {};
-  for (const name of ['beforeAll', 'afterAll', 'beforeEach', 'afterEach'] as const) {
-    const hook = api[name];
-    if (hook) runner[name] = (body) => hook(asyncBody(body));
-  }
-  return runner;
 }

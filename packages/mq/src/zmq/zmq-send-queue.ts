@@ -1,5 +1,4 @@
-import { abortError, IpcError, throwIfAborted } from '@ipc/core';
-import { checkTimeout } from '../check-timeout.js';
+import { abortError, checkWaitOptions, IpcError } from '@ipc/core';
 import { Deque } from '@ipc/kit';
 import type * as zmq from 'zeromq';
 import { fromZmqError, isZmqTimeout } from './zmq-error.js';
@@ -70,13 +69,12 @@ export class ZmqSendQueue {
       if (!this.busy) return this.sendNow(frames);
       return new Promise<void>((resolve, reject) => this.jobs.push(plainJob(frames, resolve, reject)));
     }
-    const { signal, timeout } = options;
     try {
-      throwIfAborted(signal);
-      checkTimeout(timeout);
+      checkWaitOptions(options);
     } catch (err) {
       return Promise.reject(err);
     }
+    const { signal, timeout } = options;
     return new Promise<void>((resolve, reject) => {
       const job: Job = {
         frames,
