@@ -1,5 +1,4 @@
 import type { RecvOptions } from './channel.js';
-import { IpcError } from './errors.js';
 import { checkMs } from './abort.js';
 
 /** Options of {@link Delivery.nack}. */

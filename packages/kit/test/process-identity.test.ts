@@ -34,7 +34,7 @@ async function zombieParent(): Promise<{ parent: ChildProcess; child: number }> 
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   parents.push(parent);
-  const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
+  const [line] = (await once(parent.stdout, 'data')) as [Buffer];
   return { parent, child: Number(line.toString().trim()) };
 }
 

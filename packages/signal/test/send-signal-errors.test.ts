@@ -72,10 +72,10 @@ describe('sendSignal and isAlive', () => {
       'import os,time\npid=os.fork()\nif pid==0:\n  os.read(0,1); os._exit(0)\nprint(pid,flush=True)\ntime.sleep(600)';
     const parent = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
     try {
-      const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
+      const [line] = (await once(parent.stdout, 'data')) as [Buffer];
       const pid = Number(line.toString().trim());
       expect(isAlive(pid)).toBe(true);
-      parent.stdin!.end('x');
+      parent.stdin.end('x');
       while (isRunning(pid)) await new Promise((r) => setTimeout(r, 10));
       expect(existsSync(`/proc/${pid}`)).toBe(true); // still there, as a zombie
       expect(isAlive(pid)).toBe(false);
