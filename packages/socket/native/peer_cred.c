@@ -1,10 +1,12 @@
-// @ipc/socket native addon: the one system call Node.js does not expose for sockets,
+// @ipc/socket native addon: system calls Node.js does not expose for sockets. This file has
 // getsockopt(SO_PEERCRED) — the pid, uid and gid of the process at the other end of a Unix socket,
-// as the kernel recorded them when the connection was made (connect(2) or listen(2)).
+// as the kernel recorded them when the connection was made (connect(2) or listen(2)) — and the
+// module's registration; socket_buffers.c has the buffer sizes (SO_SNDBUF / SO_RCVBUF).
 // Pure Node-API: ABI-stable, one binary for every Node version from 20 on.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include "ipc_errno.h" // throw_errno, from @ipc/kit/native
+#include "socket_buffers.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +54,7 @@ static napi_value peer_cred_js(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"peerCred", NULL, peer_cred_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"socketBuffers", NULL, socket_buffers_js, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -8,6 +8,7 @@ import { challengeGuard, type ChallengeWatch } from './challenge-guard.js';
 import { backoffDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './backoff.js';
 import type { CommonOptions } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
+import { applySocketBuffers, checkSocketBufferBytes } from './socket-buffers.js';
 import { settings } from './server.js';
 import { SocketChannel, type ChannelOwner, type ConnectionInfo } from './socket-channel.js';
 
@@ -49,6 +50,7 @@ export async function connect<Out = unknown, In = Out>(
   options: ConnectOptions<In> = {},
 ): Promise<SocketChannel<Out, In>> {
   const parsed = parseAddress(address);
+  checkSocketBufferBytes(options.socketBufferBytes);
   const policy = reconnectPolicy(options.reconnect);
   const first = await openLink(parsed, options, options.signal);
   if (first.challenged.error !== undefined) {
@@ -168,6 +170,7 @@ async function openLink(
     const s = await opened;
     s.on('error', () => undefined); // surfaced through the channel
     if (address.kind === 'tcp' || address.kind === 'tls') s.setNoDelay(true);
+    applySocketBuffers(s, address, options.socketBufferBytes);
     const peer = readPeerCredentials(s, address); // the server process, as it was at listen(2)
     let auth: ConnectionInfo['auth'];
     if (options.authkey !== undefined) {

@@ -45,6 +45,17 @@ export interface CommonOptions<In = unknown> extends MessageOptions<In>, AuthOpt
    * connections are not affected. Default 1 MiB (1,048,576 bytes).
    */
   maxUnwrittenBytes?: number | undefined;
+  /**
+   * The kernel's send and receive buffer of each Unix-socket connection, in bytes (`SO_SNDBUF` /
+   * `SO_RCVBUF`, set on both ends' sockets by each side that has this option). A Unix stream socket
+   * carries at most about this much between two wake-ups of the other side: the default (about
+   * 208 KiB) makes a 1 MiB message cost each side some 5 reads or writes and as many event-loop
+   * wake-ups; 1 MiB moves it in one or two. Worth it for bulk transfers; each connection may then hold
+   * up to about twice this in kernel memory per direction while its reader lags. The kernel doubles the
+   * value and caps it at `net.core.wmem_max` / `rmem_max` (see `socket(7)`). Ignored for TCP and TLS,
+   * and where the native addon is not built. An integer from 4,096 to 64 MiB; default: the kernel's.
+   */
+  socketBufferBytes?: number | undefined;
 }
 
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 1024;

@@ -15,6 +15,7 @@ import {
   type CommonOptions,
 } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
+import { applySocketBuffers, checkSocketBufferBytes } from './socket-buffers.js';
 import { refusal, tellRefused, uidPolicy } from './peer-policy.js';
 import {
   SocketChannel,
@@ -217,6 +218,7 @@ export class SocketServer<Out = unknown, In = Out>
       return;
     }
     if (this.address.kind === 'tcp' || this.address.kind === 'tls') socket.setNoDelay(true);
+    applySocketBuffers(socket, this.address, this.options.socketBufferBytes);
     const peer = readPeerCredentials(socket, this.address); // once, now: the client may exit later
     const fields = {
       address: this.address,
@@ -360,6 +362,7 @@ export async function listen<Out = unknown, In = Out>(
   throwIfAborted(options.signal);
   const parsed = parseAddress(address);
   const allowed = uidPolicy(options.allowUids, parsed);
+  checkSocketBufferBytes(options.socketBufferBytes);
   let server: Server;
   if (parsed.kind === 'tls') {
     if (options.tls === undefined) {
