@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <node_api.h>
 #include "ipc_errno.h" // throw_errno, from @ipc/kit/native
+#include "fd_argument.h"
 #include "socket_buffers.h"
 #include <errno.h>
 #include <stdio.h>
@@ -25,10 +26,7 @@ static napi_value peer_cred_js(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   int32_t fd;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
-      napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
-    return throw_errno(env, EINVAL, "peerCred");
-  }
+  if (!fd_argument(env, info, &argc, argv, &fd)) return throw_errno(env, EINVAL, "peerCred");
 #ifdef SO_PEERCRED
   struct ucred cred;
   socklen_t len = sizeof cred;

@@ -4,6 +4,7 @@
 // wake-ups with a bigger one.
 #define _GNU_SOURCE
 #include "socket_buffers.h"
+#include "fd_argument.h"
 #include "ipc_errno.h" // throw_errno, from @ipc/kit/native
 #include <errno.h>
 #include <sys/socket.h>
@@ -28,10 +29,7 @@ napi_value socket_buffers_js(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   int32_t fd;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
-      napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
-    return throw_errno(env, EINVAL, "socketBuffers");
-  }
+  if (!fd_argument(env, info, &argc, argv, &fd)) return throw_errno(env, EINVAL, "socketBuffers");
   napi_valuetype type = napi_undefined;
   if (argc >= 2 && napi_typeof(env, argv[1], &type) != napi_ok) return throw_errno(env, EINVAL, "socketBuffers");
   if (type != napi_undefined) {

@@ -23,7 +23,7 @@ export function checkSocketBufferBytes(bytes: unknown): void {
   ) {
     throw new IpcError(
       'ERR_INVALID_ARGUMENT',
-      `socketBufferBytes must be an integer from ${MIN_SOCKET_BUFFER_BYTES} to ${MAX_SOCKET_BUFFER_BYTES}, got ${String(bytes)}`,
+      `socketBufferBytes must be an integer from ${MIN_SOCKET_BUFFER_BYTES} to ${MAX_SOCKET_BUFFER_BYTES}, got ${typeof bytes === 'number' ? bytes : typeof bytes}`,
     );
   }
 }

@@ -16,6 +16,7 @@ describe('peer credentials without the native addon', () => {
       copyFileSync(join(packageRoot, 'package.json'), join(pkg, 'package.json'));
       cpSync(join(packageRoot, 'dist'), join(pkg, 'dist'), { recursive: true });
       symlinkSync(join(packageRoot, '..', 'core'), join(root.path, 'node_modules', '@ipc', 'core'));
+      symlinkSync(join(packageRoot, '..', 'kit'), join(root.path, 'node_modules', '@ipc', 'kit'));
       expect(existsSync(join(pkg, 'build'))).toBe(false);
       const script = join(root.path, 'child.mjs');
       copyFileSync(join(__dirname, 'fixtures', 'no-addon-child.mjs'), script);
