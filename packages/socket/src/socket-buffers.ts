@@ -6,7 +6,7 @@ import { socketFd } from './socket-fd.js';
 
 /** The smallest `socketBufferBytes` (the kernel's own floor is about this). */
 const MIN_SOCKET_BUFFER_BYTES = 4096;
-/** The largest `socketBufferBytes` (the kernel caps it lower still, at `net.core.wmem_max`). */
+/** The largest `socketBufferBytes` (the kernel may cap it lower, at `net.core.wmem_max`). */
 const MAX_SOCKET_BUFFER_BYTES = 64 * 1024 * 1024;
 
 /**
