@@ -1,10 +1,13 @@
-// @ipc/socket native addon: the one system call Node.js does not expose for sockets,
+// @ipc/socket native addon: system calls Node.js does not expose for sockets. This file has
 // getsockopt(SO_PEERCRED) — the pid, uid and gid of the process at the other end of a Unix socket,
-// as the kernel recorded them when the connection was made (connect(2) or listen(2)).
+// as the kernel recorded them when the connection was made (connect(2) or listen(2)) — and the
+// module's registration; socket_buffers.c has the buffer sizes (SO_SNDBUF / SO_RCVBUF).
 // Pure Node-API: ABI-stable, one binary for every Node version from 20 on.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include "ipc_errno.h" // throw_errno, from @ipc/kit/native
+#include "fd_argument.h"
+#include "socket_buffers.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,10 +26,7 @@ static napi_value peer_cred_js(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   int32_t fd;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
-      napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
-    return throw_errno(env, EINVAL, "peerCred");
-  }
+  if (!fd_argument(env, info, &argc, argv, &fd)) return throw_errno(env, EINVAL, "peerCred");
 #ifdef SO_PEERCRED
   struct ucred cred;
   socklen_t len = sizeof cred;
@@ -52,6 +52,7 @@ static napi_value peer_cred_js(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"peerCred", NULL, peer_cred_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"socketBuffers", NULL, socket_buffers_js, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -7,6 +7,7 @@ import type { ChallengeGuard, ChallengeWatch } from './challenge-guard.js';
 import type { ConnectOptions } from './client.js';
 import type { ConnectionInfo } from './connection-info.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
+import { applySocketBuffers } from './socket-buffers.js';
 import { socketLink, type SocketLink } from './socket-link.js';
 
 /** A client's new connection, authenticated, not read yet. */
@@ -53,6 +54,7 @@ export async function dial(
     const s = await opened;
     s.on('error', () => undefined); // surfaced through the channel
     if (address.kind === 'tcp' || address.kind === 'tls') s.setNoDelay(true);
+    applySocketBuffers(s, address, options.socketBufferBytes);
     const peer = readPeerCredentials(s, address); // the server process, as it was at listen(2)
     let auth: ConnectionInfo['auth'];
     if (options.authkey !== undefined) {

@@ -7,6 +7,7 @@ import { clientReconnect, type ReconnectOptions } from './reconnect-options.js';
 import { Reconnector } from './reconnector.js';
 import { SocketChannel, type ChannelOwner } from './socket-channel.js';
 import { linkReceiver } from './socket-link.js';
+import { checkSocketBufferBytes } from './socket-buffers.js';
 
 /** Options of {@link connect}. */
 export interface ConnectOptions<In = unknown> extends CommonOptions<In> {
@@ -46,6 +47,7 @@ export async function connect<Out = unknown, In = Out>(
   options: ConnectOptions<In> = {},
 ): Promise<SocketChannel<Out, In>> {
   const parsed = parseAddress(address);
+  checkSocketBufferBytes(options.socketBufferBytes);
   const policy = clientReconnect(options.reconnect);
   const guard = options.authkey === undefined ? new ChallengeGuard(options.codec) : undefined;
   const first = await dial(parsed, options, guard, options.signal);

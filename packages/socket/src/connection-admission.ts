@@ -9,6 +9,7 @@ import type { ListenOptions } from './listen-options.js';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_HANDSHAKES } from './options.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
 import { refusal, tellRefused } from './peer-policy.js';
+import { applySocketBuffers } from './socket-buffers.js';
 import { linkReceiver, socketLink, type SocketLink } from './socket-link.js';
 
 /** Busy-refused sockets kept open at once to tell their client why (the others are just closed). */
@@ -81,6 +82,7 @@ export class ConnectionAdmission {
     }
     const address = host.address();
     if (address.kind === 'tcp' || address.kind === 'tls') socket.setNoDelay(true);
+    applySocketBuffers(socket, address, this.options.socketBufferBytes);
     const peer = readPeerCredentials(socket, address); // once, now: the client may exit later
     const fields = { address, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort };
     const info = withPeer({ ...fields, auth: undefined }, peer);

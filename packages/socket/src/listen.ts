@@ -4,6 +4,7 @@ import { IpcError, throwIfAborted, toIpcError } from '@ipc/core';
 import { nodePath, parseAddress, type AddressInput, type SocketAddress } from './address.js';
 import type { ListenOptions } from './listen-options.js';
 import { uidPolicy } from './peer-policy.js';
+import { checkSocketBufferBytes } from './socket-buffers.js';
 import { SocketServer } from './server.js';
 import { bindUnixSocketFile, listenOn } from './unix-socket-file.js';
 
@@ -28,6 +29,7 @@ export async function listen<Out = unknown, In = Out>(
   throwIfAborted(options.signal);
   const parsed = parseAddress(address);
   const allowed = uidPolicy(options.allowUids, parsed);
+  checkSocketBufferBytes(options.socketBufferBytes);
   let server: Server;
   if (parsed.kind === 'tls') {
     if (options.tls === undefined) {

@@ -1,7 +1,7 @@
 /**
- * The native addon's surface, declared once (the C source is `native/peer_cred.c`). Its function
- * throws an `Error` carrying `errno` (a number) and `syscall` on an OS failure. Nothing outside this
- * package's own modules calls it directly.
+ * The native addon's surface, declared once (the C sources are `native/peer_cred.c` and
+ * `native/socket_buffers.c`). Its functions throw an `Error` carrying `errno` (a number) and `syscall`
+ * on an OS failure. Nothing outside this package's own modules calls it directly.
  */
 export interface NativeAddon {
   /**
@@ -10,4 +10,10 @@ export interface NativeAddon {
    * (no `SO_PEERCRED` on this OS), `EINVAL` (fd not an integer).
    */
   peerCred(fd: number): { pid: number; uid: number; gid: number };
+  /**
+   * The kernel buffer sizes of socket `fd` (`getsockopt` `SO_SNDBUF` / `SO_RCVBUF`), after setting both
+   * to `bytes` when given (`setsockopt`; the kernel doubles the value and caps it at
+   * `net.core.wmem_max` / `rmem_max`). Throws `EBADF`, `ENOTSOCK`, `EINVAL` (bad arguments).
+   */
+  socketBuffers(fd: number, bytes?: number): { send: number; receive: number };
 }

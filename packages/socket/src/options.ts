@@ -46,6 +46,19 @@ export interface CommonOptions<In = unknown> extends MessageOptions<In>, AuthOpt
    * connections are not affected. Default 1 MiB (1,048,576 bytes).
    */
   maxUnwrittenBytes?: number | undefined;
+  /**
+   * The kernel's send and receive buffer of this side's socket of each Unix-socket connection, in
+   * bytes (`SO_SNDBUF` / `SO_RCVBUF`). Linux counts the bytes in flight on a Unix stream socket against
+   * the sender's buffer, so this matters on the side that sends bulk data (set it on both sides for
+   * both directions). A Unix stream socket carries at most about that much between two wake-ups of
+   * the other side: with the default (about 208 KiB) a 1 MiB message costs each side some 5 reads or
+   * writes and as many event-loop wake-ups; with 1 MiB, one or two. Worth it for bulk transfers; each
+   * connection may then hold up to about twice this in kernel memory while its reader lags. The kernel
+   * doubles the value and caps it at `net.core.wmem_max` / `rmem_max` (see `socket(7)`). Ignored for
+   * TCP and TLS (the kernel sizes those itself) and where the native addon is not built. An integer
+   * from 4,096 to 64 MiB; default: the kernel's.
+   */
+  socketBufferBytes?: number | undefined;
 }
 
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 1024;

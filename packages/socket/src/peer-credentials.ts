@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { IpcError, toIpcError } from '@ipc/core';
 import type { SocketAddress } from './address.js';
 import { addon } from './load-addon.js';
+import { socketFd } from './socket-fd.js';
 import type { ConnectionInfo, PeerCredentials } from './connection-info.js';
 
 export type { PeerCredentials } from './connection-info.js';
@@ -24,10 +25,8 @@ export function readPeerCredentials(socket: Socket, address: SocketAddress): Pee
   if (address.kind !== 'unix' && address.kind !== 'abstract') return undefined;
   const native = addon();
   if (native instanceof IpcError) return native;
-  // Undocumented but stable since Node 0.x: a net.Socket's libuv handle (Pipe) exposes its fd.
-  const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
-  const fd = handle?.fd;
-  if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0) {
+  const fd = socketFd(socket);
+  if (fd === undefined) {
     return new IpcError(
       'ERR_UNSUPPORTED',
       '@ipc/socket: cannot reach the file descriptor of the socket (net.Socket._handle.fd) to read its peer credentials',
