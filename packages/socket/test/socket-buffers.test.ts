@@ -39,7 +39,7 @@ async function rawPair(kind: Kind, socketBufferBytes: number | undefined) {
 /** The kernel's buffer sizes of a channel's socket (read with the addon, as the option set them). */
 function kernelBuffers(channel: SocketChannel): { send: number; receive: number } {
   // The channel's socket is private: the test reads it to see what the kernel was told.
-  const socket = (channel as unknown as { output: Socket }).output;
+  const socket = (channel as unknown as { link: { socket: Socket } }).link.socket;
   const native = addon();
   if (native instanceof IpcError) throw native;
   const fd = socketFd(socket);
