@@ -63,6 +63,15 @@ describe('streamChannel validation and errors', () => {
     big.wire.write(lengthHeader(11));
     await expect(big.ch.recv()).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LARGE' });
 
+    // Whole frames and then an oversized header in one write: the frames first, then the error.
+    const mixed = loopback<unknown>({ codec: 'json', maxFrameBytes: 10 });
+    mixed.wire.write(
+      Buffer.concat([lengthHeader(1), Buffer.from('1'), lengthHeader(1), Buffer.from('2'), lengthHeader(11)]),
+    );
+    expect(await mixed.ch.recv()).toBe(1);
+    expect(await mixed.ch.recv()).toBe(2);
+    await expect(mixed.ch.recv()).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LARGE' });
+
     const cut = loopback<unknown>({ codec: 'json' });
     cut.wire.write(Buffer.concat([lengthHeader(2), Buffer.from('1')]));
     cut.wire.end();

@@ -1,11 +1,16 @@
+import type { IpcError } from '../errors.js';
+
 /** Splits a byte stream back into the frames a {@link Framing} wrote. */
 export interface FrameDecoder {
   /**
    * Feeds one chunk (split anywhere). Returns the frames it completed, in order; a frame that lies
    * inside `chunk` is a view of it, not a copy. Throws `ERR_FRAME_TOO_LARGE` or `ERR_DECODE`; after a
-   * throw the decoder is failed and throws again.
+   * throw the decoder is failed and throws again. A chunk holding whole frames and then a bad header
+   * returns those frames, and {@link FrameDecoder.failed} is set: the next call throws it.
    */
   push(chunk: Uint8Array): Uint8Array[];
+  /** Optional: the decoder's failure once it has failed (every later call throws it), else `undefined`. */
+  readonly failed?: IpcError | undefined;
   /** True while part of a frame has been seen but not all of it. */
   readonly partial: boolean;
   /**

@@ -122,6 +122,18 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   push(chunk: Uint8Array): Uint8Array[] {
     if (this.failure) throw this.failure;
     const frames: Uint8Array[] = [];
+    try {
+      this.decode(chunk, frames);
+    } catch (err) {
+      // The frames completed before the bad header are the peer's messages: they are returned, and
+      // the failure (kept in `failed`) is thrown by the next call.
+      if (frames.length === 0 || this.failure === undefined) throw err;
+    }
+    return frames;
+  }
+
+  /** Decodes `chunk` into `frames`; throws (and sets `failure`) at a bad header. */
+  private decode(chunk: Uint8Array, frames: Uint8Array[]): void {
     const end = chunk.byteLength;
     let pos = 0;
     while (pos < end) {
@@ -165,7 +177,6 @@ export class LengthPrefixedDecoder implements FrameDecoder {
         this.body = this.takeTarget(length);
       }
     }
-    return frames;
   }
 
   /**

@@ -82,6 +82,12 @@ export class ReadSession {
       return;
     }
     for (let i = 0; i < frames.length; i++) this.deliver(frames[i] as Uint8Array);
+    // Whole frames then a bad header in one read: the frames went out first, now the failure.
+    const failed = this.decoder.failed;
+    if (failed !== undefined && this.failure === undefined) {
+      this.failure = failed;
+      this.sink.broken(this, failed);
+    }
   }
 
   private deliver(frame: Uint8Array): void {
