@@ -1,5 +1,5 @@
 import { throwIfAborted } from '@ipc/core';
-import { futexSleep } from '@ipc/shm';
+import { futexSleep, Spinner } from '@ipc/shm';
 import type { ProcessTable } from './process-table.js';
 import { LIVENESS_MS, timedOut } from './queue-deadline.js';
 import {
@@ -28,12 +28,14 @@ export interface WaitFor {
 
 /**
  * The slow paths of a queue handle's put and get: when the ring is full (or empty) they spin
- * briefly, then sleep on the `W_NOT_FULL` (`W_NOT_EMPTY`) counter after arming the producers'
- * (consumers') flag, so that whoever frees room (puts a message) wakes them; a sleep that times out
- * checks on other processes and recovers what dead ones hold.
+ * briefly (an adaptive budget, see `Spinner` in `@ipc/shm`: none on an oversubscribed machine),
+ * then sleep on the `W_NOT_FULL` (`W_NOT_EMPTY`) counter after arming the producers' (consumers')
+ * flag, so that whoever frees room (puts a message) wakes them; a sleep that times out checks on
+ * other processes and recovers what dead ones hold.
  */
 export class QueueWaiter {
-  private readonly spinMs: number;
+  private readonly putSpin: Spinner;
+  private readonly takeSpin: Spinner;
 
   constructor(
     private readonly ring: QueueRing,
@@ -41,18 +43,17 @@ export class QueueWaiter {
     private readonly table: ProcessTable,
     spinMicros: number,
   ) {
-    this.spinMs = spinMicros / 1000;
+    this.putSpin = new Spinner(spinMicros);
+    this.takeSpin = new Spinner(spinMicros);
   }
 
   /** Puts `bytes`, waiting for room. */
   async put(bytes: Uint8Array, wait: WaitFor): Promise<void> {
     const ring = this.ring;
     const i32 = ring.i32;
-    const check = (): void => {
-      wait.checkOpen();
-      throwIfAborted(wait.signal);
-    };
-    let spun = false;
+    const check = checkerOf(wait);
+    const spinner = this.putSpin;
+    let slept = false;
     for (;;) {
       check();
       let r = ring.put(bytes);
@@ -60,13 +61,11 @@ export class QueueWaiter {
         await ring.tailLock.acquire(check);
         r = ring.putLocked(bytes);
       }
-      if (r === 'ok') return;
-      if (!spun && this.spinMs > 0) {
-        spun = true;
-        const until = performance.now() + this.spinMs;
-        while (performance.now() < until && ring.full());
-        continue;
+      if (r === 'ok') {
+        if (slept) spinner.arrived();
+        return;
       }
+      if (spinner.enabled && spinner.spin(() => !ring.full())) continue;
       // Read the counter, then arm, then look again: a consumer that frees room after the look sees
       // the flag and bumps the counter (a notifier clears only the arming it saw, after waking).
       const seen = Atomics.load(i32, W_NOT_FULL);
@@ -75,8 +74,9 @@ export class QueueWaiter {
       if (again === 'ok') return;
       if (again === 'locked') continue;
       const ms = this.sleepMs(wait, LIVENESS_MS);
-      const slept = await futexSleep(i32, W_NOT_FULL, seen, ms, wait.signal);
-      if (slept === 'timed-out') {
+      const woken = await futexSleep(i32, W_NOT_FULL, seen, ms, wait.signal);
+      slept = true;
+      if (woken === 'timed-out') {
         // Room may be held by a dead consumer (a take it never finished, a delivery never acked).
         if (ring.stuckAtReclaim()) recover(ring);
         if (Atomics.load(i32, W_HAD_RECEIVER) !== 0) this.table.sweep();
@@ -96,11 +96,9 @@ export class QueueWaiter {
     const ring = this.ring;
     const taker = this.taker;
     const i32 = ring.i32;
-    const check = (): void => {
-      wait.checkOpen();
-      throwIfAborted(wait.signal);
-    };
-    let spun = false;
+    const check = checkerOf(wait);
+    const spinner = this.takeSpin;
+    let slept = false;
     for (;;) {
       check();
       const ended = streamEnd();
@@ -109,14 +107,12 @@ export class QueueWaiter {
         await ring.headLock.acquire(check);
         r = taker.takeLocked(visibility);
       }
-      if (r.kind === 'message') return r;
-      if (ended) throw ended;
-      if (!spun && this.spinMs > 0) {
-        spun = true;
-        const until = performance.now() + this.spinMs;
-        while (performance.now() < until && !ring.hasWork());
-        continue;
+      if (r.kind === 'message') {
+        if (slept) spinner.arrived();
+        return r;
       }
+      if (ended) throw ended;
+      if (spinner.enabled && spinner.spin(() => ring.hasWork())) continue;
       // Read the counter, then arm, then look again (see put).
       const seen = Atomics.load(i32, W_NOT_EMPTY);
       Atomics.store(i32, W_CONSUMERS_ARMED, armToken(seen));
@@ -124,8 +120,9 @@ export class QueueWaiter {
       if (again.kind === 'message') return again;
       if (again.kind === 'locked') continue;
       const ms = this.sleepMs(wait, needsWatch(ring, this.table, again) ? LIVENESS_MS : undefined);
-      const slept = await futexSleep(i32, W_NOT_EMPTY, seen, ms, wait.signal);
-      if (slept === 'timed-out') recoverDead(ring, this.table);
+      const woken = await futexSleep(i32, W_NOT_EMPTY, seen, ms, wait.signal);
+      slept = true;
+      if (woken === 'timed-out') recoverDead(ring, this.table);
     }
   }
 
@@ -136,4 +133,12 @@ export class QueueWaiter {
     if (left <= 0) throw timedOut(wait.timeout);
     return watchMs === undefined ? left : Math.min(watchMs, left);
   }
+}
+
+/** The check a waiting call makes after every wake-up: the handle still open, the call not aborted. */
+function checkerOf(wait: WaitFor): () => void {
+  return () => {
+    wait.checkOpen();
+    throwIfAborted(wait.signal);
+  };
 }

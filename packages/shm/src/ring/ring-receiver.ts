@@ -5,7 +5,7 @@ import { PeerProbe } from './peer-probe.js';
 import { NONE, RecordReader, type Take } from './record-reader.js';
 import { R_ASLEEP, Ring, W_POS } from './ring.js';
 import { SerialQueue } from './serial-queue.js';
-import { Spinner } from './spinner.js';
+import { Spinner } from '../spinner.js';
 
 /** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
 const SLEEP_SLICE_MS = 100;

@@ -5,7 +5,7 @@ import { closedError } from './closed-error.js';
 import { PeerProbe } from './peer-probe.js';
 import { CONTINUED, R_ASLEEP, R_POS, Ring, W_ASLEEP, W_POS } from './ring.js';
 import { SerialQueue } from './serial-queue.js';
-import { Spinner } from './spinner.js';
+import { Spinner } from '../spinner.js';
 
 /** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
 const SLEEP_SLICE_MS = 100;
