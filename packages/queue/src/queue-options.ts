@@ -8,9 +8,9 @@ export interface QueueOptions<T = unknown> {
    * How long a `get` (or a `put` on a full queue) keeps re-checking the queue on the CPU before it
    * sleeps on a futex, in microseconds (default 20). Spinning buys latency (a few µs instead of the
    * tens of µs of a futex wake-up through the waiter thread) for CPU time, and blocks the event loop
-   * while it lasts; 0 sleeps at once. The budget adapts, as `ShmChannel`'s does (`Spinner` in
-   * `@ipc/shm`): spins that do not pay shrink it, and on an oversubscribed machine (a spin that loses
-   * its CPU) waits sleep at once until a later try spins unpreempted.
+   * while it lasts; 0 sleeps at once. The budget adapts (`Spinner` in `@ipc/shm`): spins that do
+   * not pay shrink it, and on an oversubscribed machine (a spin that loses its CPU) waits sleep at
+   * once until a later try spins unpreempted.
    */
   spinMicros?: number | undefined;
   /**

@@ -62,10 +62,14 @@ export class Spinner {
   private backoffMs = 0; // 0: not preempted lately
   private quietUntil = Number.NEGATIVE_INFINITY; // no spin before this time (after a preempted spin)
 
-  /** `maxMicros`: the full budget (0: never spin); `now`: the clock, in ms. */
+  /**
+   * `maxMicros`: the full budget (0: never spin); `now`: the clock, in ms; `backOffWhenPreempted`:
+   * whether a preempted spin turns spinning off for a while (see the class doc; default true).
+   */
   constructor(
     maxMicros: number,
     private readonly now: () => number = () => performance.now(),
+    private readonly backOffWhenPreempted = true,
   ) {
     this.fullMs = maxMicros / 1000;
     this.budgetMs = this.fullMs;
@@ -140,7 +144,7 @@ export class Spinner {
     for (;;) {
       for (let i = 0; i < 32; i++) if (ready()) return this.unpreempted(true);
       const t = this.now();
-      if (t - last > PREEMPTED_GAP_MS) {
+      if (this.backOffWhenPreempted && t - last > PREEMPTED_GAP_MS) {
         this.backoffMs =
           this.backoffMs === 0 ? FIRST_BACKOFF_MS : Math.min(2 * this.backoffMs, MAX_BACKOFF_MS);
         this.quietUntil = t + this.backoffMs;

@@ -136,4 +136,19 @@ describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
     let calls = 0;
     expect(spinner.spin(() => ++calls === 5)).toBe(true);
   });
+
+  it('keeps spinning through a preemption when told not to back off', () => {
+    const clock = fakeClock();
+    const spinner = new Spinner(50, clock.now, false);
+    let polls = 0;
+    const preempted = (): boolean => {
+      if (++polls === 40) clock.advance(1);
+      return false;
+    };
+    expect(spinner.spin(preempted)).toBe(false);
+    expect(spinner.oversubscribed).toBe(false);
+    const next = never();
+    spinner.spin(next.ready);
+    expect(next.calls()).toBeGreaterThan(0);
+  });
 });

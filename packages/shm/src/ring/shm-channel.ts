@@ -29,8 +29,7 @@ export interface ShmChannelOptions<T = unknown> {
    * latency: a round trip takes ~3 µs while it catches the reply, ~15–100 µs after sleeping. The
    * budget adapts: failed spins shrink it (to 1/32), successful ones grow it back; a receive right
    * after waking a sleeping peer spins 4 times longer (the peer's wake-up takes that long), unless
-   * that peer has been answering slowly (over 1 ms). On an oversubscribed machine (a spin that loses
-   * its CPU) waits sleep at once, without spinning, until a later try spins unpreempted.
+   * that peer has been answering slowly (over 1 ms).
    */
   spinMicros?: number | undefined;
   /** Largest message `send` accepts, in bytes (default 64 MiB); bigger ones fail with `ERR_FRAME_TOO_LARGE`. */
