@@ -1,4 +1,4 @@
-import type { CodecOption, Delivery } from '@ipc/core';
+import { IpcError, type CodecOption, type Delivery } from '@ipc/core';
 
 /** Options of every queue handle ({@link openQueue} and {@link createQueue}). */
 export interface QueueOptions<T = unknown> {
@@ -8,7 +8,9 @@ export interface QueueOptions<T = unknown> {
    * How long a `get` (or a `put` on a full queue) keeps re-checking the queue on the CPU before it
    * sleeps on a futex, in microseconds (default 20). Spinning buys latency (a few µs instead of the
    * tens of µs of a futex wake-up through the waiter thread) for CPU time, and blocks the event loop
-   * while it lasts; 0 sleeps at once.
+   * while it lasts; 0 sleeps at once. The budget adapts (`Spinner` in `@ipc/shm`): spins that do
+   * not pay shrink it, and on an oversubscribed machine (a spin that loses its CPU) waits sleep at
+   * once until a later try spins unpreempted.
    */
   spinMicros?: number | undefined;
   /**
@@ -71,4 +73,40 @@ export interface QueueDelivery<T> extends Delivery<T> {
    * settled, or the handle closed). Never throws.
    */
   tryAck(): boolean;
+}
+
+const DEFAULT_SPIN_MICROS = 20;
+const DEFAULT_VISIBILITY_MS = 30_000;
+
+/** The `spinMicros` and `visibilityTimeout` of a handle, defaulted and checked (`ERR_INVALID_ARGUMENT`). */
+export function resolveQueueOptions(options: Pick<QueueOptions, 'spinMicros' | 'visibilityTimeout'>): {
+  spinMicros: number;
+  visibility: number;
+} {
+  const spin = options.spinMicros ?? DEFAULT_SPIN_MICROS;
+  if (!(spin >= 0) || !Number.isFinite(spin)) {
+    throw new IpcError(
+      'ERR_INVALID_ARGUMENT',
+      `spinMicros must be a non-negative number, got ${String(spin)}`,
+    );
+  }
+  return {
+    spinMicros: spin,
+    visibility: checkVisibility(options.visibilityTimeout ?? DEFAULT_VISIBILITY_MS),
+  };
+}
+
+/** A `get`'s visibility timeout: undefined without `ack`, else its own or the handle's `visibility` (checked). */
+export function visibilityOf(options: GetOptions, visibility: number): number | undefined {
+  return options.ack === true ? checkVisibility(options.visibilityTimeout ?? visibility) : undefined;
+}
+
+function checkVisibility(v: number): number {
+  if (!(v > 0) || !Number.isFinite(v)) {
+    throw new IpcError(
+      'ERR_INVALID_ARGUMENT',
+      `visibilityTimeout must be a positive number of ms, got ${String(v)}`,
+    );
+  }
+  return v;
 }

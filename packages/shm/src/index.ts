@@ -22,6 +22,8 @@ export {
   type OpenSharedMemoryOptions,
 } from './shared-memory.js';
 export { futexWaitAsync, futexWaitSync, futexWake, futexWaitStats } from './futex.js';
+export { futexSleep } from './futex-sleep.js';
+export { Spinner } from './spinner.js';
 export { futexWaitStrategy, type OwnerIds } from './futex-wait-strategy.js';
 export { SharedArray, Value, type SharedArrayOptions } from './shared-array.js';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Spinner } from '../src/ring/spinner.js';
+import { Spinner } from '../src/spinner.js';
 
 /** A clock that advances 1 µs each time it is read, and by hand. */
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
@@ -38,7 +38,7 @@ function missing(spinner: Spinner, clock: { advance: (ms: number) => void }): (m
   };
 }
 
-describe('Spinner (the spin phase of ShmChannel)', () => {
+describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
   it('returns true as soon as the condition holds, false after its budget', () => {
     const spinner = new Spinner(50, fakeClock().now);
     let calls = 0;
@@ -101,5 +101,54 @@ describe('Spinner (the spin phase of ShmChannel)', () => {
     const again = never();
     spinner.spin(again.ready, true);
     expect(again.calls()).toBeGreaterThan(0);
+  });
+
+  it('stops spinning when its thread loses the CPU, sleeps at once for a while, and resumes once unpreempted', () => {
+    const clock = fakeClock();
+    const spinner = new Spinner(50, clock.now);
+    // Preempted in the middle of a spin (the clock jumps 1 ms between two reads): the spin ends early.
+    let polls = 0;
+    const preempted = (): boolean => {
+      if (++polls === 40) clock.advance(1);
+      return false;
+    };
+    expect(spinner.spin(preempted)).toBe(false);
+    expect(polls).toBeLessThan(100);
+    expect(spinner.oversubscribed).toBe(true);
+    // For the next 10 ms no spin at all, not even after waking the peer.
+    const skipped = never();
+    expect(spinner.spin(skipped.ready)).toBe(false);
+    expect(spinner.spin(skipped.ready, true)).toBe(false);
+    expect(skipped.calls()).toBe(0);
+    // Then one try; preempted again, the pause doubles (20 ms): still none 15 ms later.
+    clock.advance(11);
+    polls = 0;
+    expect(spinner.spin(preempted)).toBe(false);
+    clock.advance(15);
+    expect(spinner.spin(skipped.ready)).toBe(false);
+    expect(skipped.calls()).toBe(0);
+    // A try that is not preempted turns spinning back on for good.
+    clock.advance(10);
+    const quiet = never();
+    expect(spinner.spin(quiet.ready)).toBe(false);
+    expect(quiet.calls()).toBeGreaterThan(0);
+    expect(spinner.oversubscribed).toBe(false);
+    let calls = 0;
+    expect(spinner.spin(() => ++calls === 5)).toBe(true);
+  });
+
+  it('keeps spinning through a preemption when told not to back off', () => {
+    const clock = fakeClock();
+    const spinner = new Spinner(50, clock.now, false);
+    let polls = 0;
+    const preempted = (): boolean => {
+      if (++polls === 40) clock.advance(1);
+      return false;
+    };
+    expect(spinner.spin(preempted)).toBe(false);
+    expect(spinner.oversubscribed).toBe(false);
+    const next = never();
+    spinner.spin(next.ready);
+    expect(next.calls()).toBeGreaterThan(0);
   });
 });

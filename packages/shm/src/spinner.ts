@@ -8,6 +8,16 @@ const AFTER_WAKE_FACTOR = 4;
 const SLOW_ANSWER_MS = 1;
 /** After this many slow answers in a row, waking the peer is followed by sleeping at once. */
 const SLOW_ANSWERS_TO_SLEEP = 4;
+/**
+ * A gap this long (ms) between two reads of the clock while spinning (which reads it every 32
+ * polls, a microsecond apart) means the spinning thread lost its CPU: more threads want to run than
+ * there are CPUs.
+ */
+const PREEMPTED_GAP_MS = 0.2;
+/** After a preempted spin, the spinner sleeps at once for this long (ms), then tries a spin again. */
+const FIRST_BACKOFF_MS = 10;
+/** Preempted spins in a row double that, up to this (ms). */
+const MAX_BACKOFF_MS = 640;
 /** Failed spins in a row, each answered soon after, that make a steady pace: the budget then shrinks too. */
 const NEAR_MISSES_TO_SHRINK = 4;
 
@@ -29,7 +39,17 @@ const NEAR_MISSES_TO_SHRINK = 4;
  * each other never get back to spinning. Only a peer that answers slowly (4 answers in a row later
  * than 1 ms) is not waited for that way, until it answers quickly again.
  *
- * The caller reports with {@link Spinner.arrived} when it got what it waited for after sleeping.
+ * When the spinning thread is preempted (a gap of over 0.2 ms between two reads of the clock: more
+ * threads want to run than there are CPUs), spinning steals the CPU its peer needs to answer: the
+ * spin ends there, and the spinner sleeps at once — no spin, not even after waking the peer — for
+ * 10 ms, then tries one spin again; each preempted try doubles that (up to 640 ms), and a spin that
+ * ends unpreempted resets it. So an oversubscribed machine makes the waiters sleep in the kernel at
+ * once, and a quiet one brings the spin back within a few tries. (Like Linux's adaptive mutexes,
+ * which spin only while the lock's owner is on a CPU; here the own thread's preemption is what can
+ * be seen without a system call.)
+ *
+ * The caller reports with {@link Spinner.arrived} when it got what it waited for after sleeping. One
+ * spinner per waiting end (each learns from its own history). Exported for `@ipc/queue`.
  */
 export class Spinner {
   private readonly fullMs: number;
@@ -39,11 +59,17 @@ export class Spinner {
   private slowAnswers = 0;
   private wokeAt = Number.NaN;
   private missedAt = Number.NaN;
+  private backoffMs = 0; // 0: not preempted lately
+  private quietUntil = Number.NEGATIVE_INFINITY; // no spin before this time (after a preempted spin)
 
-  /** `maxMicros`: the full budget (0: never spin); `now`: the clock, in ms. */
+  /**
+   * `maxMicros`: the full budget (0: never spin); `now`: the clock, in ms; `backOffWhenPreempted`:
+   * whether a preempted spin turns spinning off for a while (see the class doc; default true).
+   */
   constructor(
     maxMicros: number,
     private readonly now: () => number = () => performance.now(),
+    private readonly backOffWhenPreempted = true,
   ) {
     this.fullMs = maxMicros / 1000;
     this.budgetMs = this.fullMs;
@@ -59,8 +85,10 @@ export class Spinner {
    * caller has just woken the peer whose answer it waits for (see the class doc).
    */
   spin(ready: () => boolean, wokePeer = false): boolean {
+    const now = this.now();
+    if (now < this.quietUntil) return false;
     if (wokePeer) {
-      this.wokeAt = this.now();
+      this.wokeAt = now;
       if (this.slowAnswers >= SLOW_ANSWERS_TO_SLEEP) return false;
       if (!this.poll(ready, this.fullMs * AFTER_WAKE_FACTOR)) return false;
       // The peer answers fast: the regular budget can be full again too.
@@ -72,7 +100,7 @@ export class Spinner {
     }
     const retry = this.failures % RETRY_FULL_EVERY === RETRY_FULL_EVERY - 1;
     const budget = retry ? this.fullMs : this.budgetMs;
-    const start = this.now();
+    const start = now;
     if (this.poll(ready, budget)) {
       this.failures = 0;
       this.nearMisses = 0;
@@ -104,11 +132,31 @@ export class Spinner {
     }
   }
 
+  /** Whether spinning is off for now because the machine is oversubscribed (see the class doc). */
+  get oversubscribed(): boolean {
+    return this.backoffMs > 0;
+  }
+
+  /** Polls `ready` for `budgetMs`; false also as soon as the thread was preempted (see the class doc). */
   private poll(ready: () => boolean, budgetMs: number): boolean {
-    const end = this.now() + budgetMs;
-    do {
-      for (let i = 0; i < 32; i++) if (ready()) return true;
-    } while (this.now() < end);
-    return false;
+    let last = this.now();
+    const end = last + budgetMs;
+    for (;;) {
+      for (let i = 0; i < 32; i++) if (ready()) return this.unpreempted(true);
+      const t = this.now();
+      if (this.backOffWhenPreempted && t - last > PREEMPTED_GAP_MS) {
+        this.backoffMs =
+          this.backoffMs === 0 ? FIRST_BACKOFF_MS : Math.min(2 * this.backoffMs, MAX_BACKOFF_MS);
+        this.quietUntil = t + this.backoffMs;
+        return ready();
+      }
+      if (t >= end) return this.unpreempted(false);
+      last = t;
+    }
+  }
+
+  private unpreempted(result: boolean): boolean {
+    this.backoffMs = 0;
+    return result;
   }
 }

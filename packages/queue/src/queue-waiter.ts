@@ -1,0 +1,144 @@
+import { throwIfAborted } from '@ipc/core';
+import { futexSleep, Spinner } from '@ipc/shm';
+import type { ProcessTable } from './process-table.js';
+import { LIVENESS_MS, timedOut } from './queue-deadline.js';
+import {
+  armToken,
+  W_CONSUMERS_ARMED,
+  W_HAD_RECEIVER,
+  W_NOT_EMPTY,
+  W_NOT_FULL,
+  W_PRODUCERS_ARMED,
+} from './queue-layout.js';
+import { needsWatch, recover, recoverDead } from './queue-recovery.js';
+import type { QueueRing } from './queue-ring.js';
+import type { QueueTaker, TakeResult } from './queue-take.js';
+
+/** A message taken from the ring. */
+export type Taken = Extract<TakeResult, { kind: 'message' }>;
+
+/** What a waiting put or get is given: its abort signal, its timeout (for the error) and deadline. */
+export interface WaitFor {
+  readonly signal: AbortSignal | undefined;
+  readonly timeout: number | undefined;
+  readonly deadline: number | undefined;
+  /** Throws when the call must end: `ERR_CLOSED` (the handle closed), `ERR_ABORTED`. */
+  readonly checkOpen: () => void;
+}
+
+/**
+ * The slow paths of a queue handle's put and get: when the ring is full (or empty) they spin
+ * briefly (an adaptive budget, see `Spinner` in `@ipc/shm`: none on an oversubscribed machine),
+ * then sleep on the `W_NOT_FULL` (`W_NOT_EMPTY`) counter after arming the producers' (consumers')
+ * flag, so that whoever frees room (puts a message) wakes them; a sleep that times out checks on
+ * other processes and recovers what dead ones hold.
+ */
+export class QueueWaiter {
+  private readonly putSpin: Spinner;
+  private readonly takeSpin: Spinner;
+
+  constructor(
+    private readonly ring: QueueRing,
+    private readonly taker: QueueTaker,
+    private readonly table: ProcessTable,
+    spinMicros: number,
+  ) {
+    this.putSpin = new Spinner(spinMicros);
+    this.takeSpin = new Spinner(spinMicros);
+  }
+
+  /** Puts `bytes`, waiting for room. */
+  async put(bytes: Uint8Array, wait: WaitFor): Promise<void> {
+    const ring = this.ring;
+    const i32 = ring.i32;
+    const check = checkerOf(wait);
+    const spinner = this.putSpin;
+    let slept = false;
+    for (;;) {
+      check();
+      let r = ring.put(bytes);
+      if (r === 'locked') {
+        await ring.tailLock.acquire(check);
+        r = ring.putLocked(bytes);
+      }
+      if (r === 'ok') {
+        if (slept) spinner.arrived();
+        return;
+      }
+      if (spinner.enabled && spinner.spin(() => !ring.full())) continue;
+      // Read the counter, then arm, then look again: a consumer that frees room after the look sees
+      // the flag and bumps the counter (a notifier clears only the arming it saw, after waking).
+      const seen = Atomics.load(i32, W_NOT_FULL);
+      Atomics.store(i32, W_PRODUCERS_ARMED, armToken(seen));
+      const again = ring.put(bytes);
+      if (again === 'ok') return;
+      if (again === 'locked') continue;
+      const ms = this.sleepMs(wait, LIVENESS_MS);
+      const woken = await futexSleep(i32, W_NOT_FULL, seen, ms, wait.signal);
+      slept = true;
+      if (woken === 'timed-out') {
+        // Room may be held by a dead consumer (a take it never finished, a delivery never acked).
+        if (ring.stuckAtReclaim()) recover(ring);
+        if (Atomics.load(i32, W_HAD_RECEIVER) !== 0) this.table.sweep();
+      }
+    }
+  }
+
+  /**
+   * Takes a message (`visibility`: with ack, see `QueueTaker.take`), waiting for one; `streamEnd`
+   * gives the error that ends the wait once the queue is drained (every sender closed), if any.
+   */
+  async take(
+    visibility: number | undefined,
+    streamEnd: () => Error | undefined,
+    wait: WaitFor,
+  ): Promise<Taken> {
+    const ring = this.ring;
+    const taker = this.taker;
+    const i32 = ring.i32;
+    const check = checkerOf(wait);
+    const spinner = this.takeSpin;
+    let slept = false;
+    for (;;) {
+      check();
+      const ended = streamEnd();
+      let r = taker.take(visibility);
+      if (r.kind === 'locked') {
+        await ring.headLock.acquire(check);
+        r = taker.takeLocked(visibility);
+      }
+      if (r.kind === 'message') {
+        if (slept) spinner.arrived();
+        return r;
+      }
+      if (ended) throw ended;
+      if (spinner.enabled && spinner.spin(() => ring.hasWork())) continue;
+      // Read the counter, then arm, then look again (see put).
+      const seen = Atomics.load(i32, W_NOT_EMPTY);
+      Atomics.store(i32, W_CONSUMERS_ARMED, armToken(seen));
+      const again = taker.take(visibility);
+      if (again.kind === 'message') return again;
+      if (again.kind === 'locked') continue;
+      const ms = this.sleepMs(wait, needsWatch(ring, this.table, again) ? LIVENESS_MS : undefined);
+      const woken = await futexSleep(i32, W_NOT_EMPTY, seen, ms, wait.signal);
+      slept = true;
+      if (woken === 'timed-out') recoverDead(ring, this.table);
+    }
+  }
+
+  /** How long the next sleep may last: up to the deadline (`ERR_TIMEOUT` once passed) and `watchMs`. */
+  private sleepMs(wait: WaitFor, watchMs: number | undefined): number | undefined {
+    if (wait.deadline === undefined) return watchMs;
+    const left = wait.deadline - Date.now();
+    if (left <= 0) throw timedOut(wait.timeout);
+    return watchMs === undefined ? left : Math.min(watchMs, left);
+  }
+}
+
+/** The check a waiting call makes after every wake-up: the handle still open, the call not aborted. */
+function checkerOf(wait: WaitFor): () => void {
+  return () => {
+    wait.checkOpen();
+    throwIfAborted(wait.signal);
+  };
+}
