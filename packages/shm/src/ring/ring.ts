@@ -1,5 +1,5 @@
 import { IpcError } from '@ipc/core';
-import { isProcessAlive, selfStartTime } from '../process-identity.js';
+import { isProcessAlive, selfStartTime } from '@ipc/kit';
 
 /**
  * One single-producer / single-consumer byte ring in shared memory, carrying variable-size records.
