@@ -1,16 +1,6 @@
 import type { Writable } from 'node:stream';
-import {
-  abortError,
-  CLOSE_MARKER_BYTES,
-  IpcError,
-  OPEN_MARKER_BYTES,
-  toIpcError,
-  type Codec,
-  type Framing,
-  type Sender,
-  type SendOptions,
-} from '@ipc/core';
-import { Deque, SendGate } from '@ipc/kit';
+import { CLOSE_MARKER_BYTES, IpcError, OPEN_MARKER_BYTES, type Codec, type Framing } from '@ipc/core';
+import { Deque, FrameSender } from '@ipc/kit';
 import { PIPE_BUF } from './pipe-buf.js';
 
 /** Bytes queued (not yet written) above which `send` waits. */
@@ -21,18 +11,16 @@ const HIGH_WATER_BYTES = 64 * 1024;
  * frames and at most {@link PIPE_BUF} bytes, and only one write is in flight at a time (so Node never
  * merges two into one `writev`): the kernel then writes each one atomically, never interleaved with
  * another writer's bytes. Small frames are still coalesced, up to 4096 bytes per write. A frame larger
- * than `PIPE_BUF` cannot be written atomically and is refused with `ERR_FRAME_TOO_LARGE`.
+ * than `PIPE_BUF` cannot be written atomically and is refused with `ERR_FRAME_TOO_LARGE`. The rest of
+ * a sender (checks, encoding, backpressure, close) is the kit's `FrameSender`.
  */
-export class AtomicFrameSender<T> implements Sender<T> {
+export class AtomicFrameSender<T> extends FrameSender<T> {
   private readonly chunks = new Deque<Buffer>();
   private current = Buffer.allocUnsafe(PIPE_BUF);
   private currentLength = 0;
   private queuedBytes = 0;
   private writing = false;
   private flushScheduled = false;
-  private readonly blocked = new SendGate<Uint8Array>((payload) => this.enqueue(payload));
-  private failure: IpcError | undefined;
-  private closing: Promise<void> | undefined;
   private idle: (() => void) | undefined;
 
   /**
@@ -43,59 +31,57 @@ export class AtomicFrameSender<T> implements Sender<T> {
    *   `announce` in `openFifo`; length-prefixed framing only)
    */
   constructor(
-    private readonly writable: Writable,
-    private readonly codec: Codec<T>,
-    private readonly framing: Framing,
+    writable: Writable,
+    codec: Codec<T>,
+    framing: Framing,
     private readonly announce = false,
   ) {
-    writable.on('error', (err) => this.fail(toIpcError(err, 'ERR_PEER_GONE', 'writing to the FIFO failed')));
-    writable.on('close', () => this.fail(new IpcError('ERR_PEER_GONE', 'the FIFO was closed')));
+    super(writable, codec, framing);
     if (announce) this.enqueueBytes(OPEN_MARKER_BYTES);
   }
 
-  /** {@inheritDoc Sender.send} */
-  send(message: T, options?: SendOptions): Promise<void> {
-    if (this.closing) return Promise.reject(new IpcError('ERR_CLOSED', 'the sender is closed'));
-    if (this.failure) return Promise.reject(this.failure);
-    const signal = options?.signal;
-    if (signal?.aborted === true) return Promise.reject(abortError(signal));
-    let payload: Uint8Array;
-    try {
-      payload = this.codec.encode(message);
-      const frameLength = this.framing.frameLength(payload.byteLength);
-      if (frameLength > PIPE_BUF) {
-        throw new IpcError(
-          'ERR_FRAME_TOO_LARGE',
-          `a frame of ${frameLength} bytes is over PIPE_BUF (${PIPE_BUF}): the kernel could interleave it with ` +
-            `other writers' data. Send smaller messages, or open with { exclusive: true } when this is the only writer`,
-        );
-      }
-    } catch (err) {
-      return Promise.reject(toIpcError(err, 'ERR_ENCODE'));
+  /** Refuses a frame over `PIPE_BUF`: the kernel could interleave it with other writers' data. */
+  protected override check(payload: Uint8Array): void {
+    const frameLength = this.framing.frameLength(payload.byteLength);
+    if (frameLength > PIPE_BUF) {
+      throw new IpcError(
+        'ERR_FRAME_TOO_LARGE',
+        `a frame of ${frameLength} bytes is over PIPE_BUF (${PIPE_BUF}): the kernel could interleave it with ` +
+          `other writers' data. Send smaller messages, or open with { exclusive: true } when this is the only writer`,
+      );
     }
-    if (this.blocked.length === 0 && this.queuedBytes < HIGH_WATER_BYTES) {
-      try {
-        this.enqueue(payload);
-      } catch (err) {
-        return Promise.reject(toIpcError(err, 'ERR_ENCODE'));
-      }
-      return Promise.resolve();
+  }
+
+  /** Fewer than 64 KiB are queued. */
+  protected hasRoom(): boolean {
+    return this.queuedBytes < HIGH_WATER_BYTES;
+  }
+
+  /** Nothing is queued. */
+  protected allWritten(): boolean {
+    return this.queuedBytes === 0;
+  }
+
+  /** Queues the close marker when announcing, and waits until every queued chunk is written. */
+  protected async writeOut(): Promise<void> {
+    if (this.announce && !this.failure) this.enqueueBytes(CLOSE_MARKER_BYTES);
+    if (!this.failure && (this.writing || this.queuedBytes > 0)) {
+      await new Promise<void>((resolve) => {
+        this.idle = resolve;
+        this.pump();
+      });
     }
-    return this.blocked.wait(payload, signal);
   }
 
-  /** Writes what was accepted, then closes the FIFO's write end (idempotent). */
-  close(): Promise<void> {
-    this.closing ??= this.finish();
-    return this.closing;
+  /** Fails, and lets a close waiting for the queue to empty go on. */
+  protected override fail(error: IpcError): boolean {
+    if (!super.fail(error)) return false;
+    this.idle?.();
+    return true;
   }
 
-  /** Closes (see {@link AtomicFrameSender.close}). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  private enqueue(payload: Uint8Array): void {
+  /** Adds one frame to the chunk being filled (a new chunk when it would go over `PIPE_BUF`). */
+  protected enqueue(payload: Uint8Array): void {
     const frameLength = this.framing.frameLength(payload.byteLength);
     if (this.currentLength + frameLength > PIPE_BUF) this.seal();
     this.currentLength = this.framing.writeFrame(payload, this.current, this.currentLength);
@@ -147,40 +133,5 @@ export class AtomicFrameSender<T> implements Sender<T> {
       this.release();
       this.pump();
     });
-  }
-
-  private release(): void {
-    this.blocked.release(() => this.queuedBytes < HIGH_WATER_BYTES && this.failure === undefined);
-  }
-
-  private async finish(): Promise<void> {
-    this.blocked.rejectAll(
-      new IpcError('ERR_CLOSED', 'the sender was closed before this message could be sent'),
-    );
-    if (this.announce && !this.failure) this.enqueueBytes(CLOSE_MARKER_BYTES);
-    if (!this.failure && (this.writing || this.queuedBytes > 0)) {
-      await new Promise<void>((resolve) => {
-        this.idle = resolve;
-        this.pump();
-      });
-    }
-    const w = this.writable;
-    if (w.destroyed) return;
-    if (this.failure) {
-      w.destroy();
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      w.once('close', () => resolve());
-      w.end();
-    });
-  }
-
-  private fail(error: IpcError): void {
-    if (this.failure) return;
-    if (this.closing && this.queuedBytes === 0) return;
-    this.failure = error;
-    this.blocked.rejectAll(error);
-    this.idle?.();
   }
 }

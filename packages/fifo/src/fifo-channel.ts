@@ -1,4 +1,4 @@
-import { DuplexChannel, type RecvOptions, type Sender } from '@ipc/core';
+import { StreamChannel, type FrameSender } from '@ipc/kit';
 import type { FifoReceiver } from './fifo-receiver.js';
 import { openFifo, type OpenFifoOptions } from './open-fifo.js';
 
@@ -11,24 +11,19 @@ export interface FifoChannelPaths {
 }
 
 /**
- * A two-way channel made of two one-way FIFOs: `close()` closes the sender (the other side's
- * reader ends), then the receiver.
+ * A two-way channel made of two one-way FIFOs (the kit's `StreamChannel` of a FIFO sender and a
+ * {@link FifoReceiver}): `close()` closes the sender (the other side's reader ends), then the receiver.
  */
-export class FifoChannel<Out, In = Out> extends DuplexChannel<Out, In> {
+export class FifoChannel<Out, In = Out> extends StreamChannel<Out, In> {
   /**
    * @param sender - the writing end
    * @param receiver - the reading end
    */
   constructor(
-    override readonly sender: Sender<Out>,
+    sender: FrameSender<Out>,
     override readonly receiver: FifoReceiver<In>,
   ) {
     super(sender, receiver);
-  }
-
-  /** {@inheritDoc FifoReceiver.recvInto} */
-  recvInto(buffer: Uint8Array, offset?: number, options?: RecvOptions): Promise<number> {
-    return this.receiver.recvInto(buffer, offset, options);
   }
 }
 

@@ -1,13 +1,6 @@
 import { Socket } from 'node:net';
-import {
-  IpcError,
-  OPEN_MARKER_BYTES,
-  resolveCodec,
-  resolveFraming,
-  throwIfAborted,
-  type Sender,
-} from '@ipc/core';
-import { streamSender } from '@ipc/kit';
+import { IpcError, OPEN_MARKER_BYTES, resolveCodec, resolveFraming, throwIfAborted } from '@ipc/core';
+import { streamSender, type FrameSender } from '@ipc/kit';
 import { AtomicFrameSender } from './atomic-frame-sender.js';
 import { checkPath } from './fifo-path.js';
 import { FifoReceiver, type FifoReceiverOptions } from './fifo-receiver.js';
@@ -42,7 +35,7 @@ export interface OpenFifoOptions<T = unknown> extends FifoReceiverOptions<T> {
 }
 
 /**
- * Opens a FIFO as a message {@link FifoReceiver} (`'r'`) or {@link Sender} (`'w'`).
+ * Opens a FIFO as a message {@link FifoReceiver} (`'r'`) or `Sender` (`'w'`: the kit's `FrameSender`).
  *
  * - `'r'` opens at once (`O_RDONLY | O_NONBLOCK`), writer or not, and reads through the event loop;
  *   `recv` waits for writers. See `persistent` for what the last writer closing does.
@@ -65,12 +58,12 @@ export function openFifo<T = unknown>(
   path: string,
   mode: 'w',
   options?: OpenFifoOptions<T>,
-): Promise<Sender<T>>;
+): Promise<FrameSender<T>>;
 export async function openFifo<T = unknown>(
   path: string,
   mode: 'r' | 'w',
   options: OpenFifoOptions<T> = {},
-): Promise<FifoReceiver<T> | Sender<T>> {
+): Promise<FifoReceiver<T> | FrameSender<T>> {
   checkPath(path);
   throwIfAborted(options.signal);
   const codec = resolveCodec<T>(options.codec);

@@ -1,9 +1,12 @@
 /**
  * The toolkit for writing an @ipc transport — what pipe, fifo, socket, shm, file and mq are built
  * from, public and documented so that a transport written outside this repository is built the
- * same way: a channel over any Node byte stream (`streamChannel`) and its two halves, the receive
- * pipeline's pieces (`Inbox`, `receiveInto`, `feedDecoder`), the send gate, a deque, the one
- * loader of a package's Node-API addon, and the one reconnect policy (back-off with jitter). `@ipc/core` holds the contract these implement.
+ * same way: a channel over any Node byte stream (`streamChannel`) and its two halves — the receive
+ * pipeline (`StreamReceiver`, which can `attach` one readable after another: a FIFO's writer
+ * sessions, a socket's reconnects) and the send side (`FrameSender`, `StreamSender`) — their pieces
+ * (`Inbox`, `receiveInto`, `feedDecoder`, the send gate, a deque), the one loader of a package's
+ * Node-API addon, and the one reconnect policy (`reconnectPolicy`, `reconnectDelay`: back-off with
+ * jitter). `@ipc/core` holds the contract these implement.
  *
  * @example
  * ```ts
@@ -17,15 +20,15 @@
  *
  * @packageDocumentation
  */
+export { StreamChannel, streamChannel, streamReceiver, streamSender } from './stream/stream-channel.js';
 export {
-  StreamChannel,
-  streamChannel,
-  streamReceiver,
-  streamSender,
+  checkStreamChannelOptions,
+  splitStreamChannelOptions,
   type StreamChannelOptions,
-} from './stream/stream-channel.js';
+} from './stream/stream-channel-options.js';
 export { StreamReceiver, type StreamReceiverOptions } from './stream/stream-receiver.js';
 export { StreamSender } from './stream/stream-sender.js';
+export { FrameSender } from './stream/frame-sender.js';
 export { feedDecoder } from './stream/direct-reads.js';
 export {
   bufferTooSmall,

@@ -7,7 +7,7 @@ import { streamChannel, type StreamChannel, type StreamChannelOptions } from '@i
  * (`channelFromStreams(child.stdout, child.stdin)`), or, in a child, `process.stdin` and
  * `process.stdout`. Use it when the other program can only talk on its standard streams; prefer
  * {@link spawnChannel} otherwise (stdout stays free for logs, and fd 3 is one socket for both ways).
- * It is core's `streamChannel(readable, writable, options)`, with a clear error for a missing stream
+ * It is the kit's `streamChannel(readable, writable, options)`, with a clear error for a missing stream
  * (a `child.stdout` that is `null` because `stdio` was not `'pipe'`). `close()` ends the writable
  * and destroys the readable.
  *

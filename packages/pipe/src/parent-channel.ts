@@ -1,7 +1,7 @@
 import { fstatSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { IpcError } from '@ipc/core';
-import { type StreamChannel, type StreamChannelOptions } from '@ipc/kit';
-import { channelOnFd } from './socket-channel.js';
+import { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/kit';
 import { checkChannelFd, DEFAULT_CHANNEL_FD } from './stdio-layout.js';
 import { PIPE_CLOSE_MARKER_ENV, PIPE_FD_ENV } from './spawn-channel.js';
 
@@ -62,7 +62,8 @@ export function parentChannel<Out = unknown, In = Out>(
         `not a socket or a pipe — this process was not started with a message channel on it`,
     );
   }
-  return channelOnFd<Out, In>(fd, {
+  // A net.Socket on the descriptor: with the length-prefixed framing, reads land in the messages' own buffers.
+  return streamChannel<Out, In>(new Socket({ fd, readable: true, writable: true }), {
     expectCloseMarker: process.env[PIPE_CLOSE_MARKER_ENV] === '1',
     ...channelOptions,
   });

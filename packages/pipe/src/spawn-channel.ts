@@ -1,8 +1,13 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { IpcError, resolveCodec, resolveFraming } from '@ipc/core';
-import { streamChannel, type StreamChannel, type StreamChannelOptions } from '@ipc/kit';
+import { IpcError } from '@ipc/core';
+import {
+  splitStreamChannelOptions,
+  streamChannel,
+  type StreamChannel,
+  type StreamChannelOptions,
+} from '@ipc/kit';
 import { watchExit, type ChildExit } from './child-exit.js';
 import { exitVerdict } from './exit-verdict.js';
 import { checkChannelFd, stdioWithChannel, type StdioOption } from './stdio-layout.js';
@@ -39,20 +44,6 @@ export interface SpawnChannelOptions<In = unknown>
    */
   stdio?: StdioOption | undefined;
 }
-
-/** The option names that belong to the channel, not to `spawn`. */
-const CHANNEL_KEYS = [
-  'fd',
-  'codec',
-  'framing',
-  'maxFrameBytes',
-  'validate',
-  'highWaterMessages',
-  'highWaterBytes',
-  'sendCloseMarker',
-  'expectCloseMarker',
-  'endCheck',
-];
 
 /** A started child with a message channel to it. */
 export interface ChildChannel<Out, In = Out> {
@@ -101,36 +92,15 @@ export function spawnChannel<Out = unknown, In = Out>(
   options: SpawnChannelOptions<In> = {},
 ): ChildChannel<Out, In> {
   const file = commandPath(command, 'command');
-  const {
-    fd: fdOption,
-    stdio,
-    codec,
-    framing,
-    maxFrameBytes,
-    validate,
-    highWaterMessages,
-    highWaterBytes,
-    sendCloseMarker,
-  } = options;
+  const { fd: fdOption, stdio, ...others } = options;
   const fd = checkChannelFd(fdOption);
-  const channelOptions: StreamChannelOptions<In> = {
-    codec,
-    framing,
-    maxFrameBytes,
-    validate,
-    highWaterMessages,
-    highWaterBytes,
-    sendCloseMarker,
-  };
-  const spawnOptions: Record<string, unknown> & SpawnOptions = { ...options, stdio: undefined };
-  for (const key of CHANNEL_KEYS) delete spawnOptions[key];
-  spawnOptions.stdio = stdioWithChannel(stdio, fd);
+  // The parent judges the end of the child's side by the child's exit (endCheck), not by markers.
+  const split = splitStreamChannelOptions<In, typeof others>(others);
+  const { expectCloseMarker: _expect, endCheck: _check, ...channelOptions } = split.channel;
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), [PIPE_FD_ENV]: String(fd) };
   delete env[PIPE_CLOSE_MARKER_ENV];
-  if (sendCloseMarker === true) env[PIPE_CLOSE_MARKER_ENV] = '1';
-  spawnOptions.env = env;
-
-  checkChannelOptions(channelOptions);
+  if (channelOptions.sendCloseMarker === true) env[PIPE_CLOSE_MARKER_ENV] = '1';
+  const spawnOptions: SpawnOptions = { ...split.rest, stdio: stdioWithChannel(stdio, fd), env };
 
   const child = spawn(file, [...args], spawnOptions);
   const socket = child.stdio[fd] as Socket | null | undefined;
@@ -158,10 +128,4 @@ export function commandPath(value: string | URL, name: string): string {
     throw new IpcError('ERR_INVALID_ARGUMENT', `${name} must be a non-empty string or a file: URL`);
   }
   return value;
-}
-
-/** Resolves the codec, framing and frame limit once, so that a bad one fails before any process starts. */
-export function checkChannelOptions(options: StreamChannelOptions<unknown>): void {
-  resolveCodec(options.codec);
-  resolveFraming(options.framing).createDecoder({ maxFrameBytes: options.maxFrameBytes });
 }

@@ -4,45 +4,19 @@ import {
   IpcError,
   resolveCodec,
   resolveFraming,
-  type CodecOption,
-  type FramingOption,
-  type MessageValidator,
   type RecvOptions,
 } from '@ipc/core';
 import { Duplex, type Readable, type Writable } from 'node:stream';
 import { StreamReceiver, type StreamReceiverOptions } from './stream-receiver.js';
+import type { FrameSender } from './frame-sender.js';
+import type { StreamChannelOptions } from './stream-channel-options.js';
 import { StreamSender } from './stream-sender.js';
 
-/** Options of {@link streamChannel}, {@link streamSender} and {@link streamReceiver}. */
-export interface StreamChannelOptions<In = unknown> {
-  /** The codec, or a built-in codec's name. Default `'msgpack'`. */
-  codec?: CodecOption<any> | undefined;
-  /** `'length-prefixed'` (default; Python `multiprocessing.connection` compatible) or `'lines'`. */
-  framing?: FramingOption | undefined;
-  /** The largest incoming frame in bytes; a bigger one fails the channel with `ERR_FRAME_TOO_LARGE`. Default 64 MiB. */
-  maxFrameBytes?: number | undefined;
-  /** Checks each incoming message; see {@link MessageValidator}. */
-  validate?: MessageValidator<In> | undefined;
-  /** Decoded messages buffered before reading pauses (default 1024). */
-  highWaterMessages?: number | undefined;
-  /** Decoded bytes buffered before reading pauses (default 16 MiB). */
-  highWaterBytes?: number | undefined;
-  /**
-   * @ipc-to-@ipc only: `close()` ends the stream with the close marker, so that the receiver can
-   * tell it from a crash (see `CLOSE_MARKER_BYTES`). Never set it towards a peer that is not @ipc
-   * (Python would receive an empty message); the transports set it where both ends are known to be
-   * @ipc. Length-prefixed framing only. Default false.
-   */
-  sendCloseMarker?: boolean | undefined;
-  /** See `StreamReceiverOptions.expectCloseMarker` (length-prefixed framing only). Default false. */
-  expectCloseMarker?: boolean | undefined;
-  /** See `StreamReceiverOptions.endCheck`. */
-  endCheck?: (() => Promise<IpcError | undefined>) | undefined;
-}
-
 /**
- * A {@link Channel} over a pair of Node byte streams, or over one `Duplex` (a socket).
- * `close()` flushes and ends the writable, then destroys the readable.
+ * A {@link Channel} over a pair of Node byte streams, or over one `Duplex` (a socket): a
+ * {@link FrameSender} (a {@link StreamSender} from {@link streamChannel}, a transport's own write
+ * path otherwise) and a {@link StreamReceiver}, plus `recvInto`. `close()` flushes and ends the
+ * writable, then destroys the readable.
  */
 export class StreamChannel<Out, In = Out> extends DuplexChannel<Out, In> {
   /**
@@ -50,7 +24,7 @@ export class StreamChannel<Out, In = Out> extends DuplexChannel<Out, In> {
    * @param receiver - the receiving half
    */
   constructor(
-    override readonly sender: StreamSender<Out>,
+    override readonly sender: FrameSender<Out>,
     override readonly receiver: StreamReceiver<In>,
   ) {
     super(sender, receiver);

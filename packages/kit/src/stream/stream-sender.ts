@@ -1,36 +1,22 @@
 import type { Writable } from 'node:stream';
-import {
-  abortError,
-  CLOSE_MARKER_BYTES,
-  IpcError,
-  toIpcError,
-  type Codec,
-  type Framing,
-  type Sender,
-  type SendOptions,
-} from '@ipc/core';
-import { SendGate } from '../send-gate.js';
+import { CLOSE_MARKER_BYTES, type Codec, type Framing } from '@ipc/core';
+import { FrameSender } from './frame-sender.js';
 
 /** Frames up to this size are copied into a shared slab and written together (one syscall for many). */
 const COALESCE_MAX = 16 * 1024;
 /** Slab size; the slab is flushed once half of it is pending, or at the end of the tick. */
 const SLAB_BYTES = 64 * 1024;
 
-const resolved = Promise.resolve();
-
 /**
  * Sends framed, encoded messages on a Node `Writable`. Small frames are coalesced into one write
  * per tick (or per 32 KiB); big payloads are written with `writev` without a copy. `send` waits
  * while the writable is above its `highWaterMark` (`writableNeedDrain`) — the backpressure.
  */
-export class StreamSender<T> implements Sender<T> {
+export class StreamSender<T> extends FrameSender<T> {
   private slab = Buffer.allocUnsafe(SLAB_BYTES);
   private slabStart = 0;
   private slabEnd = 0;
   private flushScheduled = false;
-  private readonly blocked = new SendGate<Uint8Array>((payload) => this.enqueue(payload));
-  private failure: IpcError | undefined;
-  private closing: Promise<void> | undefined;
   private readonly flushBound = (): void => {
     this.flushScheduled = false;
     this.flush();
@@ -44,79 +30,37 @@ export class StreamSender<T> implements Sender<T> {
    *   only to an @ipc receiver that expects it, with the length-prefixed framing
    */
   constructor(
-    private readonly writable: Writable,
-    private readonly codec: Codec<T>,
-    private readonly framing: Framing,
+    writable: Writable,
+    codec: Codec<T>,
+    framing: Framing,
     private readonly sendCloseMarker = false,
   ) {
+    super(writable, codec, framing);
     writable.on('drain', () => this.release());
-    writable.on('error', (err) => this.fail(toIpcError(err, 'ERR_PEER_GONE', 'write failed')));
-    writable.on('close', () => this.fail(new IpcError('ERR_PEER_GONE', 'the stream was closed')));
   }
 
-  /** {@inheritDoc Sender.send} */
-  send(message: T, options?: SendOptions): Promise<void> {
-    if (this.closing) return Promise.reject(new IpcError('ERR_CLOSED', 'the sender is closed'));
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.writable.destroyed || this.writable.writableEnded) {
-      const gone = new IpcError('ERR_PEER_GONE', 'the stream was closed by the other side');
-      this.fail(gone);
-      return Promise.reject(gone);
-    }
-    const signal = options?.signal;
-    if (signal?.aborted === true) return Promise.reject(abortError(signal));
-    let payload: Uint8Array;
-    try {
-      payload = this.codec.encode(message);
-    } catch (err) {
-      return Promise.reject(toIpcError(err, 'ERR_ENCODE'));
-    }
-    if (this.blocked.length === 0 && !this.writable.writableNeedDrain) {
-      try {
-        this.enqueue(payload);
-      } catch (err) {
-        return Promise.reject(toIpcError(err, 'ERR_ENCODE'));
-      }
-      return resolved;
-    }
-    return this.blocked.wait(payload, signal);
+  /** The writable is below its `highWaterMark`. */
+  protected hasRoom(): boolean {
+    return !this.writable.writableNeedDrain;
   }
 
-  /** {@inheritDoc Sender.close} */
-  close(): Promise<void> {
-    this.closing ??= this.finish();
-    return this.closing;
+  /** Everything accepted has reached the OS. */
+  protected allWritten(): boolean {
+    return this.writable.writableFinished;
   }
 
-  /** Closes gracefully (see {@link StreamSender.close}). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  private async finish(): Promise<void> {
-    this.blocked.rejectAll(
-      new IpcError('ERR_CLOSED', 'the sender was closed before this message could be sent'),
-    );
+  /** Flushes the slab, and writes the close marker when asked to. */
+  protected writeOut(): Promise<void> {
     this.flush();
     const w = this.writable;
-    if (this.failure || w.destroyed || w.writableFinished) return;
-    if (this.sendCloseMarker && !w.writableEnded) w.write(Buffer.from(CLOSE_MARKER_BYTES));
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        w.off('finish', done);
-        w.off('close', done);
-        w.off('error', done);
-        resolve();
-      };
-      w.on('finish', done);
-      w.on('close', done);
-      w.on('error', done);
-      w.end();
-    });
+    if (this.sendCloseMarker && !this.failure && !w.destroyed && !w.writableEnded) {
+      w.write(Buffer.from(CLOSE_MARKER_BYTES));
+    }
+    return Promise.resolve();
   }
 
   /** Adds one frame to the write path. */
-  private enqueue(payload: Uint8Array): void {
+  protected enqueue(payload: Uint8Array): void {
     const frameLength = this.framing.frameLength(payload.byteLength);
     if (frameLength > COALESCE_MAX) {
       const pieces = this.framing.framePieces(payload);
@@ -146,17 +90,5 @@ export class StreamSender<T> implements Sender<T> {
     if (this.slabEnd === this.slabStart || this.failure) return;
     this.writable.write(this.slab.subarray(this.slabStart, this.slabEnd));
     this.slabStart = this.slabEnd;
-  }
-
-  /** Lets blocked sends through, in order, while the writable has room. */
-  private release(): void {
-    this.blocked.release(() => !this.writable.writableNeedDrain && this.failure === undefined);
-  }
-
-  private fail(error: IpcError): void {
-    if (this.failure) return;
-    if (this.closing && this.writable.writableFinished) return;
-    this.failure = error;
-    this.blocked.rejectAll(error);
   }
 }
