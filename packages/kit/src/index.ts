@@ -4,8 +4,9 @@
  * same way: a channel over any Node byte stream (`streamChannel`) and its two halves — the receive
  * pipeline (`StreamReceiver`, which can `attach` one readable after another: a FIFO's writer
  * sessions, a socket's reconnects) and the send side (`FrameSender`, `StreamSender`) — their pieces
- * (`Inbox`, `receiveInto`, `feedDecoder`, the send gate, a deque), and the one loader of a package's
- * Node-API addon, and the one reconnect policy (back-off with jitter). `@ipc/core` holds the contract these implement.
+ * (`Inbox`, `receiveInto`, `feedDecoder`, the send gate, a deque), the one loader of a package's
+ * Node-API addon (`addonLoader`), one process identity (`isProcessAlive`: a zombie is dead), and the one reconnect policy (`reconnectPolicy`, `reconnectDelay`: back-off with
+ * jitter). `@ipc/core` holds the contract these implement.
  *
  * @example
  * ```ts

@@ -116,7 +116,7 @@ export class StreamReceiver<T> implements Receiver<T> {
    * waiting `recv`s, `recvInto` and the flow control carry over; the decoding starts afresh (a frame
    * is never joined from the bytes of two readables). With `sessions: false` (the default) a receiver
    * reads one readable, given here or to the constructor; with `sessions: true` one after another,
-   * each attached once the one before has ended.
+   * each attached once the promise of the one before has resolved (after its `endCheck`, if any).
    *
    * Resolves (never rejects) once the receiver is done with `readable`: with the error its end
    * counted as (`ERR_PEER_GONE`: cut off in the middle of a frame, or an @ipc peer that died;
@@ -124,7 +124,8 @@ export class StreamReceiver<T> implements Receiver<T> {
    * end, or when the receiver was closed.
    *
    * @throws IpcError `ERR_CLOSED` when the receiver is closed or has ended; `ERR_INVALID_STATE` while
-   *   the readable before is still being read; `ERR_INVALID_ARGUMENT` for something not readable
+   *   the readable before is still being read (or its end judged); `ERR_INVALID_ARGUMENT` for
+   *   something not readable
    *
    * @example
    * ```ts
@@ -142,7 +143,7 @@ export class StreamReceiver<T> implements Receiver<T> {
     if (this.session !== undefined) {
       throw new IpcError(
         'ERR_INVALID_STATE',
-        'the receiver is still reading another stream: attach the next one once that has ended',
+        'the receiver is still reading another stream: attach the next one once its attach() has resolved',
       );
     }
     const decoder = this.spare ?? this.newDecoder();
