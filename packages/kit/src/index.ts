@@ -5,8 +5,9 @@
  * pipeline (`StreamReceiver`, which can `attach` one readable after another: a FIFO's writer
  * sessions, a socket's reconnects) and the send side (`FrameSender`, `StreamSender`) — their pieces
  * (`Inbox`, `receiveInto`, `feedDecoder`, the send gate, a deque), the one loader of a package's
- * Node-API addon (`addonLoader`), one process identity (`isProcessAlive`: a zombie is dead), and the one reconnect policy (`reconnectPolicy`, `reconnectDelay`: back-off with
- * jitter). `@ipc/core` holds the contract these implement.
+ * Node-API addon (`addonLoader`), one process identity (`isProcessAlive`: a zombie is dead), and
+ * one reconnect policy (`reconnectPolicy`, `reconnectDelay`: back-off with jitter). `@ipc/core`
+ * holds the contract these implement.
  *
  * @example
  * ```ts

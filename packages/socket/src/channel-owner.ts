@@ -1,18 +1,20 @@
 import type { IpcError } from '@ipc/core';
-import type { SocketChannel } from './socket-channel.js';
 
 /** Where a problem that no caller is waiting for happened (see `onError`). */
 export type ErrorPhase =
   'accept' | 'auth' | 'limit' | 'idle' | 'read' | 'decode' | 'handler' | 'reply' | 'reconnect';
 
-/** What the server or client that owns a channel does when its link ends, and where errors go. */
-export interface ChannelOwner {
+/**
+ * What the server or client that owns a channel does when its link ends, and where errors go.
+ * `C` is the channel type (`SocketChannel`; a parameter so that this file needs no import of it).
+ */
+export interface ChannelOwner<C> {
   /** The current link ended by itself (`error` undefined for a clean end). True: a new link will come. */
-  linkLost(channel: SocketChannel<any, any>, error: IpcError | undefined): boolean;
+  linkLost(channel: C, error: IpcError | undefined): boolean;
   /** A problem no caller waits for. */
-  report(error: IpcError, phase: ErrorPhase, channel: SocketChannel<any, any>): void;
+  report(error: IpcError, phase: ErrorPhase, channel: C): void;
   /** The channel closed (by the user, or for good). */
-  closed(channel: SocketChannel<any, any>): void;
+  closed(channel: C): void;
 }
 
 /** Options the server and client give a channel. */

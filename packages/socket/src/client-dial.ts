@@ -4,7 +4,7 @@ import { toIpcError, waitWith } from '@ipc/core';
 import { nodePath, type SocketAddress } from './address.js';
 import { authenticate } from './auth-handshake.js';
 import type { ChallengeGuard, ChallengeWatch } from './challenge-guard.js';
-import type { ConnectOptions } from './client.js';
+import type { ConnectOptions } from './connect-options.js';
 import type { ConnectionInfo } from './connection-info.js';
 import { readPeerCredentials, withPeer } from './peer-credentials.js';
 import { applySocketBuffers } from './socket-buffers.js';

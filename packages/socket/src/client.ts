@@ -1,30 +1,13 @@
-import type { ConnectionOptions } from 'node:tls';
 import { parseAddress, type AddressInput } from './address.js';
 import { ChallengeGuard } from './challenge-guard.js';
 import { dial } from './client-dial.js';
-import { reportError, settings, type CommonOptions } from './options.js';
-import { clientReconnect, type ReconnectOptions } from './reconnect-options.js';
+import type { ConnectOptions } from './connect-options.js';
+import { reportError, settings } from './options.js';
+import { clientReconnect } from './reconnect-options.js';
 import { Reconnector } from './reconnector.js';
 import { SocketChannel, type ChannelOwner } from './socket-channel.js';
 import { linkReceiver } from './socket-link.js';
 import { checkSocketBufferBytes } from './socket-buffers.js';
-
-/** Options of {@link connect}. */
-export interface ConnectOptions<In = unknown> extends CommonOptions<In> {
-  /** Milliseconds the connection (and its authentication) may take: `ERR_TIMEOUT`. Default: no limit. */
-  timeout?: number | undefined;
-  /** Cancels connecting (`ERR_ABORTED`). */
-  signal?: AbortSignal | undefined;
-  /** `node:tls` client options (ca, servername, cert…) for a `tls://` address. */
-  tls?: ConnectionOptions | undefined;
-  /**
-   * Reconnect automatically when an established connection is lost: `true` for the defaults, or
-   * {@link ReconnectOptions}. The first connect is not retried. Default: off (the channel ends).
-   * Messages accepted by `send` just before a loss may be lost with the connection, as with any
-   * socket; use `request` when you need to know.
-   */
-  reconnect?: boolean | ReconnectOptions | undefined;
-}
 
 /**
  * Connects to a server and returns the connection as a {@link SocketChannel} (a `Channel` with
@@ -52,7 +35,7 @@ export async function connect<Out = unknown, In = Out>(
   const guard = options.authkey === undefined ? new ChallengeGuard(options.codec) : undefined;
   const first = await dial(parsed, options, guard, options.signal);
   let reconnecting: Reconnector | undefined;
-  const owner: ChannelOwner = {
+  const owner: ChannelOwner<SocketChannel<any, any>> = {
     linkLost: (channel, error) => {
       if (policy === undefined || channel.closed) return false;
       if (error !== undefined) reportError(options, error, 'read', channel.info);

@@ -34,7 +34,8 @@ export {
   type UnixAddress,
 } from './address.js';
 export type { AuthDigest, AuthOptions } from './auth-handshake.js';
-export { connect, type ConnectOptions } from './client.js';
+export { connect } from './client.js';
+export type { ConnectOptions } from './connect-options.js';
 export { listen } from './listen.js';
 export type { ListenOptions } from './listen-options.js';
 export type { CommonOptions, ErrorContext, ErrorHook, MessageOptions } from './options.js';

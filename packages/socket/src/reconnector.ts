@@ -3,10 +3,25 @@ import { reconnectDelay } from '@ipc/kit';
 import type { SocketAddress } from './address.js';
 import type { ChallengeGuard } from './challenge-guard.js';
 import { dial } from './client-dial.js';
-import type { ConnectOptions } from './client.js';
+import type { ConnectOptions } from './connect-options.js';
 import { reportError } from './options.js';
 import type { ClientReconnect } from './reconnect-options.js';
-import type { SocketChannel } from './socket-channel.js';
+import type { ConnectionInfo } from './connection-info.js';
+import type { SocketLink } from './socket-link.js';
+
+/** What the reconnector drives: the client's `SocketChannel` (named by its shape: no import cycle). */
+export interface ReconnectTarget {
+  /** Closed by the user: stop. */
+  readonly closed: boolean;
+  /** The connection as it was, for `onError`. */
+  readonly info: ConnectionInfo;
+  /** Makes a new connection the channel's link. */
+  attach(link: SocketLink, info: ConnectionInfo): Promise<void>;
+  /** Fails the channel (a refusal arrived on the new connection). */
+  fail(error: IpcError): void;
+  /** Ends the channel for good: the attempts ran out. */
+  terminate(error: IpcError | undefined): void;
+}
 
 /**
  * A reconnecting client's retries after its connection was lost: waits (back-off with jitter, see
@@ -26,7 +41,7 @@ export class Reconnector {
    *   from every server after it exactly when it did
    */
   constructor(
-    private readonly channel: SocketChannel<any, any>,
+    private readonly channel: ReconnectTarget,
     private readonly address: SocketAddress,
     private readonly options: ConnectOptions<any>,
     private readonly policy: ClientReconnect,

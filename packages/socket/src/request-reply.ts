@@ -1,5 +1,6 @@
 import { IpcError, toIpcError } from '@ipc/core';
-import { HandlerContext, type RequestHandler } from './request-handler.js';
+import { HandlerContext } from './request-handler.js';
+import type { PeerCredentials } from './peer-credentials.js';
 import {
   errorEnvelope,
   isAbortLike,
@@ -9,12 +10,11 @@ import {
   REFUSED_ID,
   type Envelope,
 } from './request-envelope.js';
-import type { SocketChannel } from './socket-channel.js';
 
-/** What {@link RequestReply} needs from the channel it serves. */
-export interface RequestReplyHost {
+/** What {@link RequestReply} needs from the channel it serves (`C`: the channel's type). */
+export interface RequestReplyHost<C extends Connection> {
   /** The connection handlers see as `ctx.connection`. */
-  readonly channel: SocketChannel<any, any>;
+  readonly channel: C;
   /** Sends a reply; resolves (never rejects) once the link took it or failed it (reported). */
   reply(envelope: Envelope): Promise<void>;
   /** A one-way message's handler failed (no caller to tell). */
@@ -24,6 +24,9 @@ export interface RequestReplyHost {
   /** A handled request finished (its reply written); `active` are still running. */
   finished(active: number): void;
 }
+
+/** What a handler's `ctx.connection` must offer here: its peer's credentials. */
+type Connection = { readonly peer: PeerCredentials | undefined };
 
 interface PendingRequest {
   resolve: (value: unknown) => void;
@@ -35,9 +38,9 @@ interface PendingRequest {
  * (matched by id), and the requests (and, with a handler, one-way messages) this side's handler is
  * running, with their abort signals (`cancel` envelopes, close, loss).
  */
-export class RequestReply {
+export class RequestReply<C extends Connection> {
   /** The handler of incoming requests; while set, ordinary messages go to it too. */
-  handler: RequestHandler<any, any> | undefined;
+  handler: ((request: any, ctx: HandlerContext<C>) => unknown) | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, PendingRequest>();
   private readonly running = new Map<number, AbortController>();
@@ -45,7 +48,7 @@ export class RequestReply {
   private idleWaiters: (() => void)[] = [];
 
   /** @param host - the channel's side of things */
-  constructor(private readonly host: RequestReplyHost) {}
+  constructor(private readonly host: RequestReplyHost<C>) {}
 
   /** Requests the handler is running (a request counts until its reply is written). */
   get active(): number {

@@ -37,7 +37,7 @@ export class SocketServer<Out = unknown, In = Out>
   private handler: RequestHandler<any, any> | undefined;
   private closing: Promise<void> | undefined;
   private removeSocketFile: (() => void) | undefined;
-  private readonly owner: ChannelOwner = {
+  private readonly owner: ChannelOwner<SocketChannel<any, any>> = {
     linkLost: (channel, error) => {
       if (error !== undefined) this.report(error, 'read', channel.info);
       return false;

@@ -16,7 +16,7 @@ import { peerOf, type PeerCredentials } from './peer-credentials.js';
 import type { DisconnectedPolicy } from './reconnect-options.js';
 import { ReplyBackpressure } from './reply-backpressure.js';
 import type { Envelope } from './request-envelope.js';
-import type { RequestHandler, RequestOptions } from './request-handler.js';
+import type { RequestOptions } from './request-handler.js';
 import { RequestReply } from './request-reply.js';
 import { SendsWhileDown } from './sends-while-down.js';
 import type { SocketLink } from './socket-link.js';
@@ -24,9 +24,34 @@ import type { SocketLink } from './socket-link.js';
 export type { ChannelOwner, ErrorPhase, SocketChannelSettings } from './channel-owner.js';
 export type { ConnectionInfo } from './connection-info.js';
 export type { SocketLink } from './socket-link.js';
-export type { RequestContext, RequestHandler, RequestOptions } from './request-handler.js';
+export type { RequestOptions } from './request-handler.js';
 
 const LOCAL_HIGH_WATER_MESSAGES = 64;
+
+/** The context a request handler gets. */
+export interface RequestContext<Out = unknown, In = unknown> {
+  /** The request's correlation id; `undefined` for a one-way message (an ordinary `send`). */
+  readonly id: number | undefined;
+  /** Fires when the caller gives up (timeout, abort), or the connection closes or is lost. */
+  readonly signal: AbortSignal;
+  /** The connection the request came on (to send notifications, or to read its `info`). */
+  readonly connection: SocketChannel<Out, In>;
+  /**
+   * The credentials of the process that sent the request, for a Unix socket; `undefined` for TCP/TLS.
+   * The same as `connection.peer`, and like it throws `ERR_UNSUPPORTED` where they cannot be read.
+   */
+  readonly peer: PeerCredentials | undefined;
+}
+
+/**
+ * Answers requests. Its return value is the reply; what it throws reaches the caller as `ERR_REMOTE`
+ * with the message (and `cause.code`/`cause.name`). An ordinary message (not a request) also goes to
+ * the handler, with `ctx.id` undefined; its result is discarded and a failure is reported to `onError`.
+ */
+export type RequestHandler<Req = unknown, Res = unknown> = (
+  request: Req,
+  ctx: RequestContext,
+) => Res | Promise<Res>;
 
 /**
  * One message connection (a server's accepted connection, or a client): a {@link Channel} plus
@@ -41,7 +66,7 @@ const LOCAL_HIGH_WATER_MESSAGES = 64;
 export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   private readonly links: LinkSessions;
   private readonly inbox: Inbox<In>;
-  private readonly requests: RequestReply;
+  private readonly requests: RequestReply<SocketChannel<any, any>>;
   private readonly replies: ReplyBackpressure;
   private readonly pump: ReceivePump;
   private readonly whileDown: SendsWhileDown;
@@ -61,7 +86,7 @@ export class SocketChannel<Out = unknown, In = Out> implements Channel<Out, In> 
     private readonly receiver: StreamReceiver<unknown>,
     link: SocketLink,
     info: ConnectionInfo,
-    private readonly owner: ChannelOwner,
+    private readonly owner: ChannelOwner<SocketChannel<any, any>>,
     private readonly settings: SocketChannelSettings,
     disconnected: DisconnectedPolicy | undefined,
   ) {
