@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { childEchoPeer, describeChannelConformance, jestRunner } from '@ipc/core/testing';
 import { createFifo, openFifoChannel } from '@ipc/fifo';
 import { fifoDirs } from './fixtures/fifo-dirs.js';
+import { twoFifoPair } from './fixtures/two-fifo-pair.js';
 
 const dirs = fifoDirs();
 
@@ -12,24 +13,7 @@ const dirs = fifoDirs();
 describeChannelConformance(
   '@ipc/fifo (two FIFOs, one each way)',
   {
-    pair: async ({ codec }) => {
-      const dir = dirs.make();
-      const ab = await createFifo(dir.fifo('a-to-b'));
-      const ba = await createFifo(dir.fifo('b-to-a'));
-      const options = { codec, exclusive: true };
-      const [a, b] = await Promise.all([
-        openFifoChannel({ read: ba.path, write: ab.path }, options),
-        openFifoChannel({ read: ab.path, write: ba.path }, options),
-      ]);
-      return {
-        a,
-        b,
-        cleanup: async () => {
-          await Promise.all([ab.remove(), ba.remove()]);
-          dir.remove();
-        },
-      };
-    },
+    pair: ({ codec }) => twoFifoPair(dirs, codec),
     tellsPeerDeath: true, // the peer's sender announces itself (open and close markers)
     peer: async () => {
       const dir = dirs.make();

@@ -1,6 +1,6 @@
 import { describeRecvIntoConformance, jestRunner } from '@ipc/core/testing';
-import { createFifo, openFifoChannel } from '@ipc/fifo';
 import { fifoDirs } from './fixtures/fifo-dirs.js';
+import { twoFifoPair } from './fixtures/two-fifo-pair.js';
 
 const dirs = fifoDirs();
 
@@ -8,24 +8,7 @@ const dirs = fifoDirs();
 describeRecvIntoConformance(
   '@ipc/fifo (two FIFOs, one each way)',
   {
-    pair: async ({ codec }) => {
-      const dir = dirs.make();
-      const ab = await createFifo(dir.fifo('a-to-b'));
-      const ba = await createFifo(dir.fifo('b-to-a'));
-      const options = { codec, exclusive: true };
-      const [a, b] = await Promise.all([
-        openFifoChannel({ read: ba.path, write: ab.path }, options),
-        openFifoChannel({ read: ab.path, write: ba.path }, options),
-      ]);
-      return {
-        a,
-        b,
-        cleanup: async () => {
-          await Promise.all([ab.remove(), ba.remove()]);
-          dir.remove();
-        },
-      };
-    },
+    pair: ({ codec }) => twoFifoPair(dirs, codec),
   },
   jestRunner(),
 );
