@@ -99,6 +99,20 @@ static napi_value shm_unlink_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// mkfifo(path, mode): a FIFO for a ring's doorbell (the reader's event loop polls it; the writer
+// writes one byte to wake it). Fails with the errno (EEXIST when the path is taken).
+static napi_value mkfifo_js(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  char path[4096];
+  size_t n;
+  int64_t mode;
+  CHECK(napi_get_value_string_utf8(env, argv[0], path, sizeof path, &n));
+  if (!get_i64(env, argv[1], &mode)) return NULL;
+  if (mkfifo(path, (mode_t)mode) != 0) return throw_errno(env, errno, "mkfifo");
+  return NULL;
+}
+
 static void unmap(napi_env env, void* data, void* hint) {
   (void)env;
   munmap(data, (size_t)(uintptr_t)hint);
@@ -456,6 +470,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"shmOpen", NULL, shm_open_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"shmUnlink", NULL, shm_unlink_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mkfifo", NULL, mkfifo_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"mmap", NULL, mmap_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"msync", NULL, msync_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"futexWait", NULL, futex_wait_js, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -10,6 +10,8 @@ export interface NativeAddon {
   shmOpen(name: string, create: boolean, mode: number): number;
   /** `shm_unlink(name)`. */
   shmUnlink(name: string): void;
+  /** `mkfifo(path, mode)` (a ring's doorbell; `EEXIST` when the path is taken). */
+  mkfifo(path: string, mode: number): void;
   /**
    * `mmap(NULL, length, PROT_READ[|PROT_WRITE], MAP_SHARED[|MAP_POPULATE], fd, offset)` as an external
    * ArrayBuffer, unmapped by its finalizer.

@@ -26,9 +26,24 @@ export function run(cmd: string, args: string[], input?: string): Promise<string
   });
 }
 
-/** The names in /dev/shm that this test process or its children made (`ipc-test-<pid>-…`, temporaries). */
+/**
+ * The names in /dev/shm that this test process or its children made and left (`ipc-test-<pid>-…`), and
+ * temporaries and doorbells (`.ipc-shm-<pid>-…`) of this process or of dead ones — not those of other
+ * test files' processes still running.
+ */
 export function leftovers(): string[] {
-  return readdirSync('/dev/shm').filter(
-    (n) => n.startsWith(`ipc-test-${process.pid}-`) || n.startsWith('.ipc-shm-'),
-  );
+  return readdirSync('/dev/shm').filter((n) => {
+    if (n.startsWith(`ipc-test-${process.pid}-`)) return true;
+    const temp = /^\.ipc-shm-(\d+)-/.exec(n);
+    return temp !== null && (Number(temp[1]) === process.pid || !alive(Number(temp[1])));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

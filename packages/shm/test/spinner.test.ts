@@ -1,5 +1,12 @@
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
+import { machineOversubscribed } from '../src/cpu-load.js';
 import { Spinner } from '../src/spinner.js';
+
+/** `sleepWhenOversubscribed` off: these tests drive the budget by a fake clock, whatever the machine's load. */
+const LOAD_BLIND = false;
 
 /** A clock that advances 1 µs each time it is read, and by hand. */
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
@@ -40,7 +47,7 @@ function missing(spinner: Spinner, clock: { advance: (ms: number) => void }): (m
 
 describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
   it('returns true as soon as the condition holds, false after its budget', () => {
-    const spinner = new Spinner(50, fakeClock().now);
+    const spinner = new Spinner(50, fakeClock().now, true, LOAD_BLIND);
     let calls = 0;
     expect(spinner.spin(() => ++calls === 3)).toBe(true);
     expect(calls).toBe(3);
@@ -50,7 +57,7 @@ describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
 
   it('shrinks its budget only for what comes long after a failed spin, and retries the full one', () => {
     const clock = fakeClock();
-    const missBy = missing(new Spinner(64, clock.now), clock);
+    const missBy = missing(new Spinner(64, clock.now, true, LOAD_BLIND), clock);
     const polls: number[] = [];
     const full = missBy(0.1); // came soon after: the budget stays full
     expect(missBy(5)).toBe(full); // came late: the next budget is halved
@@ -64,7 +71,7 @@ describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
 
   it('shrinks its budget for a steady pace of answers that each come a little after a failed spin', () => {
     const clock = fakeClock();
-    const spinner = new Spinner(64, clock.now);
+    const spinner = new Spinner(64, clock.now, true, LOAD_BLIND);
     const missBy = missing(spinner, clock);
     const full = missBy(0.2);
     // Three more near misses keep the full budget (the peer may have been off its core)...
@@ -81,7 +88,7 @@ describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
 
   it('after waking the peer spins longer, and sleeps at once only for a peer that answers slowly', () => {
     const clock = fakeClock();
-    const spinner = new Spinner(10, clock.now);
+    const spinner = new Spinner(10, clock.now, true, LOAD_BLIND);
     const regular = never();
     spinner.spin(regular.ready);
     const afterWake = never();
@@ -105,7 +112,7 @@ describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
 
   it('stops spinning when its thread loses the CPU, sleeps at once for a while, and resumes once unpreempted', () => {
     const clock = fakeClock();
-    const spinner = new Spinner(50, clock.now);
+    const spinner = new Spinner(50, clock.now, true, LOAD_BLIND);
     // Preempted in the middle of a spin (the clock jumps 1 ms between two reads): the spin ends early.
     let polls = 0;
     const preempted = (): boolean => {
@@ -139,7 +146,7 @@ describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
 
   it('keeps spinning through a preemption when told not to back off', () => {
     const clock = fakeClock();
-    const spinner = new Spinner(50, clock.now, false);
+    const spinner = new Spinner(50, clock.now, false, LOAD_BLIND);
     let polls = 0;
     const preempted = (): boolean => {
       if (++polls === 40) clock.advance(1);
@@ -151,4 +158,22 @@ describe('Spinner (the spin phase of ShmChannel and the queue)', () => {
     spinner.spin(next.ready);
     expect(next.calls()).toBeGreaterThan(0);
   });
+
+  it('does not spin at all while more threads want to run than there are CPUs (busy processes beside it)', async () => {
+    // One busy process more than there are CPUs: the kernel's runnable count stays above the CPUs.
+    const busy = Array.from({ length: availableParallelism() + 1 }, () =>
+      spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+    );
+    try {
+      while (!machineOversubscribed()) await sleep(10);
+      const spinner = new Spinner(1000);
+      const cond = never();
+      expect(spinner.spin(cond.ready)).toBe(false);
+      expect(cond.calls()).toBe(0);
+      expect(spinner.spin(cond.ready, true)).toBe(false); // not even right after waking the peer
+      expect(cond.calls()).toBe(0);
+    } finally {
+      for (const child of busy) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

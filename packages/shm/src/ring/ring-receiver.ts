@@ -3,7 +3,17 @@ import { futexSleep } from '../futex-sleep.js';
 import { closedError } from './closed-error.js';
 import { PeerProbe } from './peer-probe.js';
 import { NONE, RecordReader, type Take } from './record-reader.js';
-import { R_ASLEEP, Ring, W_POS } from './ring.js';
+import { Doorbell } from './doorbell.js';
+import {
+  ASLEEP_BELL,
+  ASLEEP_FUTEX,
+  R_ASLEEP,
+  R_BELL_ID,
+  Ring,
+  W_BELL_FAILED,
+  W_POS,
+  W_RINGS_BELLS,
+} from './ring.js';
 import { SerialQueue } from './serial-queue.js';
 import { Spinner } from '../spinner.js';
 
@@ -17,9 +27,9 @@ const MAX_SLEEP_SLICE_MS = 1000;
 
 /**
  * The receiving end of an `ShmChannel`: a receive takes a message at once if one is there, else
- * spins briefly (see {@link Spinner}), else sleeps on the writer's position (flagging `R_ASLEEP` so
- * that the writer wakes it), checking now and then that the writer still lives. Receives that wait
- * are queued in call order.
+ * spins briefly (see {@link Spinner}), else sleeps — by its {@link Doorbell} when the writer rings
+ * doorbells, else on the writer's position (futex) — flagging `R_ASLEEP` so that the writer wakes it,
+ * and checking now and then that the writer still lives. Receives that wait are queued in call order.
  */
 export class RingReceiver {
   private readonly spinner: Spinner;
@@ -27,6 +37,8 @@ export class RingReceiver {
   private readonly reader: RecordReader;
   private readonly receives = new SerialQueue(); // receives that wait, in order
   private wokePeer = false; // a send woke the peer since the last receive spin (its answer comes after a wake-up)
+  private bell: Doorbell | undefined;
+  private noBell = false; // a doorbell cannot be made here: sleep on the futex
 
   constructor(
     private readonly rx: Ring,
@@ -34,6 +46,8 @@ export class RingReceiver {
     spinMicros: number,
     /** Whether the channel was closed (receives end with `ERR_CLOSED`). */
     private readonly isClosed: () => boolean,
+    /** The permission bits of this receiver's doorbell (the segment's). */
+    private readonly bellMode: () => number,
   ) {
     // No back-off when preempted: measured, it made the channel slower on a loaded machine (its
     // spin right after waking the peer is what keeps two busy peers from waking each other in turn).
@@ -65,6 +79,16 @@ export class RingReceiver {
   /** Settles once every receive queued so far has settled (at close, after the sleepers were woken). */
   async drain(): Promise<void> {
     await this.receives.idle;
+  }
+
+  /** Ends the sleep of a waiting receive now (at close: it then sees the channel closed). */
+  interrupt(): void {
+    this.bell?.interrupt();
+  }
+
+  /** Closes and removes the doorbell (at close, once no receive waits). */
+  closeBell(): void {
+    this.bell?.close();
   }
 
   /** Releases the record a `recvView` still holds (at close). */
@@ -117,12 +141,15 @@ export class RingReceiver {
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new IpcError('ERR_TIMEOUT', `timed out after ${String(timeout)} ms`);
+      const bell = this.doorbell();
       const seen = Atomics.load(ring.h, W_POS);
-      Atomics.store(ring.h, R_ASLEEP, 1);
+      Atomics.store(ring.h, R_ASLEEP, bell ? ASLEEP_BELL : ASLEEP_FUTEX);
       let woken = true;
       try {
         if (ring.empty() && !this.isClosed()) {
-          woken = (await futexSleep(ring.h, W_POS, seen, Math.min(left, slice), signal)) !== 'timed-out';
+          const ms = Math.min(left, slice);
+          const result = await (bell ? bell.wait(ms, signal) : futexSleep(ring.h, W_POS, seen, ms, signal));
+          woken = result !== 'timed-out';
           slice = woken ? SLEEP_SLICE_MS : Math.min(2 * slice, MAX_SLEEP_SLICE_MS);
         }
       } finally {
@@ -135,5 +162,20 @@ export class RingReceiver {
     }
     this.spinner.arrived();
     return got;
+  }
+
+  /**
+   * The doorbell to sleep by: made at the first sleep, once the writer rings doorbells (a writer of an
+   * older @ipc/shm, or one that failed to ring it, wakes the futex instead); undefined: the futex.
+   */
+  private doorbell(): Doorbell | undefined {
+    const h = this.rx.h;
+    if (Atomics.load(h, W_RINGS_BELLS) !== 1 || Atomics.load(h, W_BELL_FAILED) !== 0) return undefined;
+    if (this.bell === undefined && !this.noBell && !this.isClosed()) {
+      this.bell = Doorbell.create(this.bellMode());
+      if (this.bell === undefined) this.noBell = true;
+      else Atomics.store(h, R_BELL_ID, this.bell.id);
+    }
+    return this.bell;
   }
 }

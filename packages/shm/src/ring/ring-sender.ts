@@ -3,7 +3,18 @@ import { futexSleep } from '../futex-sleep.js';
 import { futexWake } from '../futex.js';
 import { closedError } from './closed-error.js';
 import { PeerProbe } from './peer-probe.js';
-import { CONTINUED, R_ASLEEP, R_POS, Ring, W_ASLEEP, W_POS } from './ring.js';
+import { BellRinger } from './doorbell.js';
+import {
+  ASLEEP_BELL,
+  CONTINUED,
+  R_ASLEEP,
+  R_BELL_ID,
+  R_POS,
+  Ring,
+  W_ASLEEP,
+  W_BELL_FAILED,
+  W_POS,
+} from './ring.js';
 import { SerialQueue } from './serial-queue.js';
 import { Spinner } from '../spinner.js';
 
@@ -22,6 +33,7 @@ export class RingSender<Out> {
   private readonly reader: PeerProbe;
   private readonly sends = new SerialQueue(); // sends (and reservations) that wait, in order
   private pendingCommit: { at: number; length: number; done: () => void } | undefined;
+  private readonly ringer = new BellRinger();
 
   constructor(
     private readonly tx: Ring,
@@ -199,12 +211,28 @@ export class RingSender<Out> {
     if (gone) throw new IpcError('ERR_PEER_GONE', `the receiving end ${gone === 'dead' ? 'died' : 'closed'}`);
   }
 
+  /** Wakes the reader however it sleeps (at close: it then sees this side closed), and closes the doorbell. */
+  wakeReaderAtClose(): void {
+    if (Atomics.load(this.tx.h, R_ASLEEP) === ASLEEP_BELL) this.ringBell();
+    futexWake(this.tx.h, W_POS);
+    this.ringer.close();
+  }
+
   // The sleeper sets its flag; the first side to see it clears it and wakes it: one wake per sleep.
   private wakeReader(): void {
     const h = this.tx.h;
-    if (Atomics.load(h, R_ASLEEP) !== 0 && Atomics.compareExchange(h, R_ASLEEP, 1, 0) === 1) {
-      futexWake(h, W_POS);
-      this.onWokeReader();
-    }
+    const asleep = Atomics.load(h, R_ASLEEP);
+    if (asleep === 0 || Atomics.compareExchange(h, R_ASLEEP, asleep, 0) !== asleep) return;
+    if (asleep === ASLEEP_BELL) this.ringBell();
+    else futexWake(h, W_POS);
+    this.onWokeReader();
+  }
+
+  /** Rings the reader's doorbell; where that fails, tells the reader to sleep on the futex from now on. */
+  private ringBell(): void {
+    const h = this.tx.h;
+    if (this.ringer.ring(this.tx.pid('reader'), Atomics.load(h, R_BELL_ID))) return;
+    Atomics.store(h, W_BELL_FAILED, 1);
+    futexWake(h, W_POS);
   }
 }

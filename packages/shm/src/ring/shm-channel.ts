@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   IpcError,
@@ -10,7 +11,7 @@ import {
 } from '@ipc/core';
 import { recvIntoTarget } from '@ipc/kit';
 import { futexWake } from '../futex.js';
-import { SharedMemory } from '../shared-memory.js';
+import { SharedMemory, SHM_DIR } from '../shared-memory.js';
 import { HEADER_BYTES, R_POS, Ring, W_POS } from './ring.js';
 import { RingReceiver } from './ring-receiver.js';
 import { RingSender } from './ring-sender.js';
@@ -70,7 +71,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       throw new IpcError('ERR_INVALID_ARGUMENT', `spinMicros must be >= 0, got ${String(spin)}`);
     }
     const isClosed = (): boolean => this.closedFlag;
-    const receiver = new RingReceiver(rx, codec, spin, isClosed);
+    const receiver = new RingReceiver(rx, codec, spin, isClosed, () => segmentMode(segment));
     this.receiver = receiver;
     this.sender = new RingSender<Out>(
       tx,
@@ -232,15 +233,26 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     this.receiver.releaseHeld();
     this.tx.markClosed('writer');
     this.rx.markClosed('reader');
-    futexWake(this.tx.h, W_POS);
+    this.sender.wakeReaderAtClose();
     futexWake(this.rx.h, R_POS);
     futexWake(this.rx.h, W_POS); // our own pending recv
+    this.receiver.interrupt();
     await this.receiver.drain();
+    this.receiver.closeBell();
     this.segment.close();
   }
 
   /** Same as {@link ShmChannel.close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+/** The segment's permission bits (its doorbells get the same), owner-only when it cannot be read. */
+function segmentMode(segment: SharedMemory): number {
+  try {
+    return statSync(`${SHM_DIR}/${segment.name}`).mode & 0o777;
+  } catch {
+    return 0o600;
   }
 }

@@ -1,0 +1,181 @@
+import { randomInt } from 'node:crypto';
+import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { constants as osConstants } from 'node:os';
+import { abortError, type WaitResult } from '@ipc/core';
+import { addon } from '../load-addon.js';
+import { SHM_DIR } from '../shared-memory.js';
+
+/** Tries at picking a free doorbell name before giving up (a name is taken only by a stale or hostile file). */
+const NAME_TRIES = 4;
+
+/**
+ * The path of doorbell `id` of the process `pid`: a FIFO in `/dev/shm` named as a temporary of that
+ * process (`.ipc-shm-<pid>-…`), so that `cleanupStale` removes it once the process is gone.
+ */
+export function doorbellPath(pid: number, id: number): string {
+  return `${SHM_DIR}/.ipc-shm-${pid}-bell-${id}`;
+}
+
+/**
+ * A ring reader's doorbell: a FIFO that the reader's event loop polls and the writer writes a byte to
+ * when it publishes for a sleeping reader. Waking through it is one hop — the writer's `write(2)`
+ * wakes the reader's event loop itself — where a futex wait needs two (the futex wakes the waiter
+ * thread, which then wakes the event loop): on an oversubscribed machine every hop waits for a CPU,
+ * so that second hop costs more than the system call saved. Made lazily by the reader at its first
+ * sleep, owner-only (or the segment's mode), removed on close; the writer opens it by path (see
+ * `BellRinger`). Bytes that arrive while nobody waits only make the next wait return at once: the
+ * caller re-checks its ring after every wait, as after a futex wait.
+ */
+export class Doorbell {
+  private readonly socket: Socket;
+  private readonly scratch = new Uint8Array(64);
+  private waiter: ((result: WaitResult) => void) | undefined;
+  private closed = false;
+
+  private constructor(
+    /** The id the writer finds it by (with the reader's pid, see {@link doorbellPath}). */
+    readonly id: number,
+    private readonly path: string,
+    fd: number,
+  ) {
+    // `onread` (reads into one small buffer, no allocation per read) is a documented option of
+    // `net.connect`; the constructor takes it too (@types/node does not list it there, hence a variable).
+    const options = {
+      fd,
+      readable: true,
+      writable: false,
+      onread: { buffer: this.scratch, callback: (): void => this.rang() },
+    };
+    this.socket = new Socket(options);
+    this.socket.on('error', () => this.rang()); // a failed read ends the wait; the caller looks again
+    this.socket.unref();
+  }
+
+  /**
+   * Makes a doorbell with permission bits `mode`, or returns undefined where that cannot be done (no
+   * FIFOs in `/dev/shm`, an old addon): the reader then sleeps on the futex.
+   */
+  static create(mode: number): Doorbell | undefined {
+    for (let tries = 0; tries < NAME_TRIES; tries++) {
+      const id = randomInt(1, 2 ** 31 - 1);
+      const path = doorbellPath(process.pid, id);
+      try {
+        addon().mkfifo(path, mode);
+      } catch (err) {
+        if ((err as { errno?: unknown }).errno === osConstants.errno.EEXIST) continue;
+        return undefined;
+      }
+      try {
+        // Read-write: the FIFO never reports end-of-file, whoever closes their end.
+        const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+        return new Doorbell(id, path, fd);
+      } catch {
+        removeQuietly(path);
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Sleeps until the bell rings (`'ok'`), `ms` pass (`'timed-out'`; undefined: no limit) or `signal`
+   * fires (rejects with `ERR_ABORTED`). One wait at a time.
+   */
+  wait(ms: number | undefined, signal: AbortSignal | undefined): Promise<WaitResult> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (this.closed) return Promise.resolve('ok');
+    return new Promise<WaitResult>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        finish();
+        reject(abortError(signal as AbortSignal));
+      };
+      const finish = (): void => {
+        this.waiter = undefined;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (!this.closed) this.socket.unref();
+      };
+      this.waiter = (result) => {
+        finish();
+        resolve(result);
+      };
+      if (ms !== undefined) timer = setTimeout(() => this.waiter?.('timed-out'), ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.socket.ref();
+    });
+  }
+
+  /** Ends the pending wait now, as if the bell rang (at close). */
+  interrupt(): void {
+    this.rang();
+  }
+
+  /** Ends the pending wait, closes the FIFO and removes its name. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.rang();
+    this.closed = true;
+    this.socket.destroy();
+    removeQuietly(this.path);
+  }
+
+  private rang(): void {
+    this.waiter?.('ok');
+  }
+}
+
+/**
+ * The writer's side of a reader's {@link Doorbell}: opens it by path (once per reader pid and bell id)
+ * and writes one byte to ring it.
+ */
+export class BellRinger {
+  private fd = -1;
+  private pid = 0;
+  private id = 0;
+  private readonly byte = new Uint8Array(1);
+
+  /** Rings doorbell `id` of the reader `pid`; false when it cannot (the caller then wakes the reader another way). */
+  ring(pid: number, id: number): boolean {
+    if (this.fd < 0 || pid !== this.pid || id !== this.id) {
+      this.close();
+      try {
+        this.fd = openSync(
+          doorbellPath(pid, id),
+          constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
+        );
+      } catch {
+        return false;
+      }
+      this.pid = pid;
+      this.id = id;
+    }
+    try {
+      writeSync(this.fd, this.byte);
+    } catch (err) {
+      // A full FIFO holds enough rings already.
+      return (err as { code?: unknown }).code === 'EAGAIN';
+    }
+    return true;
+  }
+
+  /** Closes the doorbell it had open. Idempotent. */
+  close(): void {
+    if (this.fd < 0) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // closed already
+    }
+    this.fd = -1;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // gone already
+  }
+}

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { uniqueName } from '@ipc/core/testing';
+import { cleanupStale, SharedMemory, ShmChannel } from '@ipc/shm';
+import { FIXTURES, leftovers } from './helpers.js';
+
+/** Header word of a ring: "the writer rings doorbells" (see ring.ts). */
+const W_RINGS_BELLS = 47;
+
+function bellsOf(pid: number): string[] {
+  return readdirSync('/dev/shm').filter((n) => n.startsWith(`.ipc-shm-${pid}-bell-`));
+}
+
+async function bellOf(pid: number): Promise<string> {
+  for (;;) {
+    const [bell] = bellsOf(pid);
+    if (bell !== undefined) return bell;
+    await sleep(5);
+  }
+}
+
+async function echoPeer(name: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(FIXTURES, 'echo-peer.mjs'), name], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, IPC_SPIN_MICROS: '0' },
+  });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  expect(chunk.toString()).toBe('ready\n');
+  return child;
+}
+
+async function roundTrips(channel: ShmChannel<number>, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await channel.send(i);
+    expect(await channel.recv()).toBe(i);
+  }
+}
+
+describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its event loop polls)', () => {
+  afterAll(() => expect(leftovers()).toEqual([]));
+
+  it('wakes sleeping receivers of both processes by their doorbells, owner-only, removed on close', async () => {
+    const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
+    const child = await echoPeer(channel.segment.name);
+    await roundTrips(channel, 500);
+    const mine = bellsOf(process.pid);
+    const theirs = bellsOf(child.pid!);
+    expect(mine).toHaveLength(1);
+    expect(theirs).toHaveLength(1);
+    const { statSync } = await import('node:fs');
+    const st = statSync(`/dev/shm/${theirs[0]!}`);
+    expect(st.isFIFO()).toBe(true);
+    expect(st.mode & 0o777).toBe(0o600);
+    const exited = once(child, 'exit');
+    await channel.close();
+    expect(await exited).toEqual([0, null]);
+    expect(bellsOf(process.pid)).toEqual([]);
+    expect(bellsOf(child.pid!)).toEqual([]);
+  }, 60_000);
+
+  it('goes back to the futex when the writer cannot ring the doorbell (it was removed), losing nothing', async () => {
+    const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
+    const child = await echoPeer(channel.segment.name);
+    // The peer sleeps by its doorbell before the first message; take its name away.
+    unlinkSync(`/dev/shm/${await bellOf(child.pid!)}`);
+    await roundTrips(channel, 200);
+    const exited = once(child, 'exit');
+    await channel.close();
+    expect(await exited).toEqual([0, null]);
+  }, 60_000);
+
+  it('sleeps on the futex when its writer does not ring doorbells (an older @ipc/shm)', async () => {
+    const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
+    // The creator writes the first ring; make it look like a writer that never announced doorbells.
+    const view = SharedMemory.open(channel.segment.name);
+    Atomics.store(new Int32Array(view.buffer, 0, 64), W_RINGS_BELLS, 0);
+    view.close();
+    const child = await echoPeer(channel.segment.name);
+    await roundTrips(channel, 200);
+    expect(bellsOf(child.pid!)).toEqual([]);
+    const exited = once(child, 'exit');
+    await channel.close();
+    expect(await exited).toEqual([0, null]);
+  }, 60_000);
+
+  it('reclaims the doorbell of a receiver that was killed (cleanupStale)', async () => {
+    const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
+    const child = await echoPeer(channel.segment.name);
+    const bell = await bellOf(child.pid!);
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    expect(readdirSync('/dev/shm')).toContain(bell);
+    expect(cleanupStale({ filter: (n) => n === bell })).toEqual([bell]);
+    await channel.close();
+  }, 60_000);
+});
