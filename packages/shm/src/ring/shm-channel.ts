@@ -25,8 +25,9 @@ export interface ShmChannelOptions<T = unknown> {
   /** Permission bits of the segment (create only; default `0o600`). */
   mode?: number | undefined;
   /**
-   * Microseconds a receiver (or a sender facing a full ring) busy-polls the ring before it sleeps on
-   * the futex, when the peer is another process (default 50; 0 never spins). Spinning trades CPU for
+   * Microseconds a receiver (or a sender facing a full ring) busy-polls the ring before it sleeps (by
+   * its doorbell, or on the futex), when the peer is another process (default 50; 0 never spins); no
+   * spin at all while the machine is oversubscribed (more runnable threads than CPUs). Spinning trades CPU for
    * latency: a round trip takes ~3 µs while it catches the reply, ~15–100 µs after sleeping. The
    * budget adapts: failed spins shrink it (to 1/32), successful ones grow it back; a receive right
    * after waking a sleeping peer spins 4 times longer (the peer's wake-up takes that long), unless
@@ -43,7 +44,7 @@ const DEFAULT_CAPACITY = 1 << 20;
  * A duplex message channel over two single-producer / single-consumer rings in one named segment
  * (one per direction): the fastest @ipc transport between two processes of one machine. Messages of
  * any size (bigger than a ring: sent in pieces); the sender waits while the ring is full
- * (backpressure); the receiver spins briefly, then sleeps on a futex and wakes at once.
+ * (backpressure); the receiver spins briefly, then sleeps by its doorbell (a FIFO its event loop polls) and wakes at once.
  *
  * One process creates the channel by name, one other opens it: a single sender and a single receiver
  * per direction (concurrent `send` calls of one process are queued in order). The creator unlinks the
