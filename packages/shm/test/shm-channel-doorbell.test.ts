@@ -98,4 +98,50 @@ describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its eve
     expect(cleanupStale({ filter: (n) => n === bell })).toEqual([bell]);
     await channel.close();
   }, 60_000);
+
+  it('removes the doorbell of a peer that was killed when it closes', async () => {
+    const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
+    const child = await echoPeer(channel.segment.name);
+    const bell = await bellOf(child.pid!);
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    await channel.close();
+    expect(readdirSync('/dev/shm')).not.toContain(bell);
+  }, 60_000);
+
+  it('wakes a sender waiting for room in a full ring by its doorbell, and delivers every byte', async () => {
+    // A 4 KiB ring and 1 KiB messages: the sender keeps filling the ring and sleeping for room
+    // (spinMicros 0), the echoing peer frees it; every message must come back, in order.
+    const channel = ShmChannel.create<Uint8Array>(uniqueName(), {
+      spinMicros: 0,
+      capacity: 4096,
+      codec: 'raw',
+    });
+    const child = spawn(process.execPath, [join(FIXTURES, 'echo-peer.mjs'), channel.segment.name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, IPC_SPIN_MICROS: '0', IPC_CODEC: 'raw' },
+    });
+    const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+    expect(chunk.toString()).toBe('ready\n');
+    const n = 400;
+    const echoed = (async () => {
+      for (let i = 0; i < n; i++) {
+        const m = await channel.recv();
+        expect(m.byteLength).toBe(1000);
+        expect(m[0]).toBe(i & 0xff);
+        expect(m[999]).toBe(i & 0xff);
+      }
+    })();
+    for (let i = 0; i < n; i++) await channel.send(new Uint8Array(1000).fill(i & 0xff));
+    await echoed;
+    // This process's sender slept for room by its own doorbell (a 4 KiB ring holds 3 such messages),
+    // beside its receiver's.
+    expect(bellsOf(process.pid)).toHaveLength(2);
+    expect(bellsOf(child.pid!).length).toBeGreaterThanOrEqual(1);
+    const exited = once(child, 'exit');
+    await channel.close();
+    expect(await exited).toEqual([0, null]);
+    expect(bellsOf(process.pid)).toEqual([]);
+  }, 60_000);
 });

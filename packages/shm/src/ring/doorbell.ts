@@ -172,6 +172,11 @@ export class BellRinger {
   }
 }
 
+/** Removes doorbell `id` of the process `pid` (gone already: nothing). */
+export function removeDoorbell(pid: number, id: number): void {
+  removeQuietly(doorbellPath(pid, id));
+}
+
 function removeQuietly(path: string): void {
   try {
     unlinkSync(path);

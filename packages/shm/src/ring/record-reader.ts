@@ -1,8 +1,7 @@
 import { IpcError, type Codec } from '@ipc/core';
 import { bufferTooSmall } from '@ipc/kit';
-import { futexWake } from '../futex.js';
 import { RecordBatch } from './record-batch.js';
-import { CONTINUED, R_POS, RECORD_HEADER, Ring, W_ASLEEP } from './ring.js';
+import { CONTINUED, RECORD_HEADER, type Ring } from './ring.js';
 
 /**
  * How a receive takes a message: `'decode'` (recv), `'view'` (recvView: the bytes in place), or a
@@ -29,6 +28,8 @@ export class RecordReader {
   constructor(
     private readonly rx: Ring,
     private readonly codec: Codec<unknown>,
+    /** Wakes a writer waiting for room, if one is (see `RingWake`). */
+    private readonly wakeWriter: () => void,
   ) {}
 
   /**
@@ -131,12 +132,10 @@ export class RecordReader {
     return bytes.byteLength;
   }
 
-  // Frees `size` bytes; a writer asleep for room is woken (once: the first to clear its flag wakes it).
+  // Frees `size` bytes; a writer asleep for room is woken.
   private release(size: number): void {
     this.rx.consume(size);
-    const h = this.rx.h;
-    if (Atomics.load(h, W_ASLEEP) !== 0 && Atomics.compareExchange(h, W_ASLEEP, 1, 0) === 1)
-      futexWake(h, R_POS);
+    this.wakeWriter();
   }
 }
 

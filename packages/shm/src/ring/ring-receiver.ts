@@ -1,19 +1,9 @@
 import { checkTimeout, IpcError, throwIfAborted, type Codec, type WaitOptions } from '@ipc/core';
-import { futexSleep } from '../futex-sleep.js';
 import { closedError } from './closed-error.js';
 import { PeerProbe } from './peer-probe.js';
 import { NONE, RecordReader, type Take } from './record-reader.js';
-import { Doorbell } from './doorbell.js';
-import {
-  ASLEEP_BELL,
-  ASLEEP_FUTEX,
-  R_ASLEEP,
-  R_BELL_ID,
-  Ring,
-  W_BELL_FAILED,
-  W_POS,
-  W_RINGS_BELLS,
-} from './ring.js';
+import { Ring } from './ring.js';
+import { READER_SLEEP, removeDeadPeerBell, RingSleep, RingWake, WRITER_SLEEP } from './ring-sleep.js';
 import { SerialQueue } from './serial-queue.js';
 import { Spinner } from '../spinner.js';
 
@@ -27,8 +17,8 @@ const MAX_SLEEP_SLICE_MS = 1000;
 
 /**
  * The receiving end of an `ShmChannel`: a receive takes a message at once if one is there, else
- * spins briefly (see {@link Spinner}), else sleeps — by its {@link Doorbell} when the writer rings
- * doorbells, else on the writer's position (futex) — flagging `R_ASLEEP` so that the writer wakes it,
+ * spins briefly (see {@link Spinner}), else sleeps — by its doorbell when the writer rings
+ * doorbells, else on the writer's position (futex), see {@link RingSleep} — so that the writer wakes it,
  * and checking now and then that the writer still lives. Receives that wait are queued in call order.
  */
 export class RingReceiver {
@@ -37,8 +27,8 @@ export class RingReceiver {
   private readonly reader: RecordReader;
   private readonly receives = new SerialQueue(); // receives that wait, in order
   private wokePeer = false; // a send woke the peer since the last receive spin (its answer comes after a wake-up)
-  private bell: Doorbell | undefined;
-  private noBell = false; // a doorbell cannot be made here: sleep on the futex
+  private readonly sleeper: RingSleep;
+  private readonly writerWake: RingWake;
 
   constructor(
     private readonly rx: Ring,
@@ -47,13 +37,15 @@ export class RingReceiver {
     /** Whether the channel was closed (receives end with `ERR_CLOSED`). */
     private readonly isClosed: () => boolean,
     /** The permission bits of this receiver's doorbell (the segment's). */
-    private readonly bellMode: () => number,
+    bellMode: () => number,
   ) {
     // No back-off when preempted: measured, it made the channel slower on a loaded machine (its
     // spin right after waking the peer is what keeps two busy peers from waking each other in turn).
     this.spinner = new Spinner(spinMicros, undefined, false);
     this.writer = new PeerProbe(rx, 'writer');
-    this.reader = new RecordReader(rx, codec);
+    this.sleeper = new RingSleep(rx, READER_SLEEP, bellMode, isClosed);
+    this.writerWake = new RingWake(rx, WRITER_SLEEP);
+    this.reader = new RecordReader(rx, codec, () => this.writerWake.wake());
   }
 
   /** A send of this channel woke the sleeping peer: the next spin waits out its wake-up. */
@@ -83,12 +75,17 @@ export class RingReceiver {
 
   /** Ends the sleep of a waiting receive now (at close: it then sees the channel closed). */
   interrupt(): void {
-    this.bell?.interrupt();
+    this.sleeper.interrupt();
+  }
+
+  /** Wakes the peer's sender however it waits for room (at close: it then sees this side closed). */
+  wakeWriterAtClose(): void {
+    this.writerWake.wakeAtClose();
   }
 
   /** Closes and removes the doorbell (at close, once no receive waits). */
   closeBell(): void {
-    this.bell?.close();
+    this.sleeper.close();
   }
 
   /** Releases the record a `recvView` still holds (at close). */
@@ -137,24 +134,18 @@ export class RingReceiver {
         got = this.readOrSpin(how, false);
         if (got !== NONE) break;
         if (gone === 'closed') throw new IpcError('ERR_CLOSED', 'the peer closed the channel');
+        removeDeadPeerBell(ring, WRITER_SLEEP);
         throw new IpcError('ERR_PEER_GONE', 'the sending process died');
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new IpcError('ERR_TIMEOUT', `timed out after ${String(timeout)} ms`);
-      const bell = this.doorbell();
-      const seen = Atomics.load(ring.h, W_POS);
-      Atomics.store(ring.h, R_ASLEEP, bell ? ASLEEP_BELL : ASLEEP_FUTEX);
-      let woken = true;
-      try {
-        if (ring.empty() && !this.isClosed()) {
-          const ms = Math.min(left, slice);
-          const result = await (bell ? bell.wait(ms, signal) : futexSleep(ring.h, W_POS, seen, ms, signal));
-          woken = result !== 'timed-out';
-          slice = woken ? SLEEP_SLICE_MS : Math.min(2 * slice, MAX_SLEEP_SLICE_MS);
-        }
-      } finally {
-        Atomics.store(ring.h, R_ASLEEP, 0);
-      }
+      const result = await this.sleeper.sleep(
+        () => ring.empty() && !this.isClosed(),
+        Math.min(left, slice),
+        signal,
+      );
+      const woken = result !== 'timed-out';
+      slice = woken ? SLEEP_SLICE_MS : Math.min(2 * slice, MAX_SLEEP_SLICE_MS);
       if (this.isClosed()) throw closedError();
       throwIfAborted(signal);
       // Spin again only when woken by the writer (more may follow), never after an idle time-out.
@@ -162,20 +153,5 @@ export class RingReceiver {
     }
     this.spinner.arrived();
     return got;
-  }
-
-  /**
-   * The doorbell to sleep by: made at the first sleep, once the writer rings doorbells (a writer of an
-   * older @ipc/shm, or one that failed to ring it, wakes the futex instead); undefined: the futex.
-   */
-  private doorbell(): Doorbell | undefined {
-    const h = this.rx.h;
-    if (Atomics.load(h, W_RINGS_BELLS) !== 1 || Atomics.load(h, W_BELL_FAILED) !== 0) return undefined;
-    if (this.bell === undefined && !this.noBell && !this.isClosed()) {
-      this.bell = Doorbell.create(this.bellMode());
-      if (this.bell === undefined) this.noBell = true;
-      else Atomics.store(h, R_BELL_ID, this.bell.id);
-    }
-    return this.bell;
   }
 }

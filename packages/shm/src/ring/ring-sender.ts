@@ -1,20 +1,8 @@
 import { IpcError, throwIfAborted, type Codec } from '@ipc/core';
-import { futexSleep } from '../futex-sleep.js';
-import { futexWake } from '../futex.js';
 import { closedError } from './closed-error.js';
 import { PeerProbe } from './peer-probe.js';
-import { BellRinger } from './doorbell.js';
-import {
-  ASLEEP_BELL,
-  CONTINUED,
-  R_ASLEEP,
-  R_BELL_ID,
-  R_POS,
-  Ring,
-  W_ASLEEP,
-  W_BELL_FAILED,
-  W_POS,
-} from './ring.js';
+import { CONTINUED, type Ring } from './ring.js';
+import { READER_SLEEP, removeDeadPeerBell, RingSleep, RingWake, WRITER_SLEEP } from './ring-sleep.js';
 import { SerialQueue } from './serial-queue.js';
 import { Spinner } from '../spinner.js';
 
@@ -25,15 +13,16 @@ const IN_PLACE_MIN_ROOM = 64;
 
 /**
  * The sending end of an `ShmChannel`: writes messages into its tx ring (in place when the codec can,
- * in pieces when bigger than a record), waits while the ring is full (spin, then sleep on the
- * reader's position), and wakes the reader when it sleeps. Sends that wait are queued in call order.
+ * in pieces when bigger than a record), waits while the ring is full (spin, then sleep by its
+ * doorbell or on the reader's position: {@link RingSleep}), and wakes the reader when it sleeps. Sends that wait are queued in call order.
  */
 export class RingSender<Out> {
   private readonly spinner: Spinner;
   private readonly reader: PeerProbe;
   private readonly sends = new SerialQueue(); // sends (and reservations) that wait, in order
   private pendingCommit: { at: number; length: number; done: () => void } | undefined;
-  private readonly ringer = new BellRinger();
+  private readonly sleeper: RingSleep;
+  private readonly readerWake: RingWake;
 
   constructor(
     private readonly tx: Ring,
@@ -44,11 +33,15 @@ export class RingSender<Out> {
     private readonly isClosed: () => boolean,
     /** Called when a send woke the sleeping reader (the receiving end of this process waits for its answer). */
     private readonly onWokeReader: () => void,
+    /** The permission bits of this sender's doorbell (the segment's). */
+    bellMode: () => number,
   ) {
     // No back-off when preempted: measured, it made the channel slower on a loaded machine (its
     // spin right after waking the peer is what keeps two busy peers from waking each other in turn).
     this.spinner = new Spinner(spinMicros, undefined, false);
     this.reader = new PeerProbe(tx, 'reader');
+    this.sleeper = new RingSleep(tx, WRITER_SLEEP, bellMode, isClosed);
+    this.readerWake = new RingWake(tx, READER_SLEEP);
   }
 
   /** See `ShmChannel.send`. */
@@ -195,44 +188,28 @@ export class RingSender<Out> {
       if (this.spinner.enabled && this.reader.remote && this.spinner.spin(() => ring.reserve(length) >= 0))
         continue;
       this.checkReader(this.reader.due());
-      const seen = Atomics.load(ring.h, R_POS);
-      Atomics.store(ring.h, W_ASLEEP, 1);
-      try {
-        if (ring.reserve(length) < 0) await futexSleep(ring.h, R_POS, seen, SLEEP_SLICE_MS, signal);
-      } finally {
-        Atomics.store(ring.h, W_ASLEEP, 0);
-      }
+      await this.sleeper.sleep(() => ring.reserve(length) < 0, SLEEP_SLICE_MS, signal);
       slept = true;
     }
   }
 
   private checkReader(probe: boolean): void {
     const gone = this.tx.gone('reader', probe);
+    if (gone === 'dead') removeDeadPeerBell(this.tx, READER_SLEEP);
     if (gone) throw new IpcError('ERR_PEER_GONE', `the receiving end ${gone === 'dead' ? 'died' : 'closed'}`);
   }
 
-  /** Wakes the reader however it sleeps (at close: it then sees this side closed), and closes the doorbell. */
+  /** Wakes the reader however it sleeps (at close: it then sees this side closed); closes the doorbells. */
   wakeReaderAtClose(): void {
-    if (Atomics.load(this.tx.h, R_ASLEEP) === ASLEEP_BELL) this.ringBell();
-    futexWake(this.tx.h, W_POS);
-    this.ringer.close();
+    this.readerWake.wakeAtClose();
   }
 
-  // The sleeper sets its flag; the first side to see it clears it and wakes it: one wake per sleep.
+  /** Closes and removes this sender's doorbell (at close, once no send waits). */
+  closeBell(): void {
+    this.sleeper.close();
+  }
+
   private wakeReader(): void {
-    const h = this.tx.h;
-    const asleep = Atomics.load(h, R_ASLEEP);
-    if (asleep === 0 || Atomics.compareExchange(h, R_ASLEEP, asleep, 0) !== asleep) return;
-    if (asleep === ASLEEP_BELL) this.ringBell();
-    else futexWake(h, W_POS);
-    this.onWokeReader();
-  }
-
-  /** Rings the reader's doorbell; where that fails, tells the reader to sleep on the futex from now on. */
-  private ringBell(): void {
-    const h = this.tx.h;
-    if (this.ringer.ring(this.tx.pid('reader'), Atomics.load(h, R_BELL_ID))) return;
-    Atomics.store(h, W_BELL_FAILED, 1);
-    futexWake(h, W_POS);
+    if (this.readerWake.wake()) this.onWokeReader();
   }
 }

@@ -7,10 +7,11 @@ import { isProcessAlive, selfStartTime } from '@ipc/kit';
  * Header (256 bytes; the hot words on their own cache lines), as Int32 indexes:
  * `[0]` write position, `[16]` read position (both byte counters modulo 2^32), `[32]` reader asleep,
  * `[33]` writer asleep, `[34]` writer closed, `[35]` reader closed, `[36]` capacity, `[38]` writer pid,
- * `[40]` reader pid; float64 at bytes 168/176: writer/reader start times; `[46]` the reader's doorbell
- * id (0: none yet), `[47]` the writer rings doorbells (set by writers that know how; a reader sleeps
- * by its doorbell only then, else on the futex), `[48]` the writer could not ring it (the reader goes
- * back to the futex). Then `capacity` bytes of data.
+ * `[40]` reader pid; float64 at bytes 168/176: writer/reader start times; then the doorbells (see
+ * `ring-sleep.ts`): `[46]` the reader's doorbell id (0: none yet), `[47]` the writer rings doorbells
+ * (set by writers that know how: a reader sleeps by its doorbell only then, else on the futex), `[48]`
+ * the writer could not ring it (the reader goes back to the futex); `[49]`–`[51]` the same for a
+ * writer waiting for room. Then `capacity` bytes of data.
  *
  * A record is `[int32 length][int32 info][payload, padded to 8 bytes]`, never split at the end of the
  * ring: a length of -1 means "skip to the start". `info` is the whole message length on a message's
@@ -35,6 +36,12 @@ export const R_BELL_ID = 46;
 export const W_RINGS_BELLS = 47;
 /** 1 once the writer failed to ring the reader's doorbell (the reader then sleeps on the futex). */
 export const W_BELL_FAILED = 48;
+/** The writer's doorbell id (it sleeps by it while the ring is full): 0 before it made one. */
+export const W_BELL_ID = 49;
+/** 1 once a reader that rings doorbells attached. */
+export const R_RINGS_BELLS = 50;
+/** 1 once the reader failed to ring the writer's doorbell (the writer then sleeps on the futex). */
+export const R_BELL_FAILED = 51;
 /** `R_ASLEEP` values: the reader sleeps on the futex (`W_POS`), or by its doorbell. */
 export const ASLEEP_FUTEX = 1;
 export const ASLEEP_BELL = 2;
@@ -84,10 +91,8 @@ export class Ring {
   attach(side: RingSide): void {
     this.f[side === 'writer' ? W_START : R_START] = selfStartTime();
     Atomics.store(this.h, side === 'writer' ? W_PID : R_PID, process.pid);
-    if (side === 'writer') {
-      Atomics.store(this.h, W_BELL_FAILED, 0);
-      Atomics.store(this.h, W_RINGS_BELLS, 1);
-    }
+    Atomics.store(this.h, side === 'writer' ? W_BELL_FAILED : R_BELL_FAILED, 0);
+    Atomics.store(this.h, side === 'writer' ? W_RINGS_BELLS : R_RINGS_BELLS, 1);
   }
 
   /** The pid of the process on `side` (0 before it attached). */

@@ -12,9 +12,10 @@ import {
 import { recvIntoTarget } from '@ipc/kit';
 import { futexWake } from '../futex.js';
 import { SharedMemory, SHM_DIR } from '../shared-memory.js';
-import { HEADER_BYTES, R_POS, Ring, W_POS } from './ring.js';
+import { HEADER_BYTES, Ring, W_POS } from './ring.js';
 import { RingReceiver } from './ring-receiver.js';
 import { RingSender } from './ring-sender.js';
+import { READER_SLEEP, removeDeadPeerBell, WRITER_SLEEP } from './ring-sleep.js';
 
 /** Options of {@link ShmChannel.create} and {@link ShmChannel.open}. */
 export interface ShmChannelOptions<T = unknown> {
@@ -81,6 +82,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES,
       isClosed,
       () => receiver.notePeerWoken(),
+      () => segmentMode(segment),
     );
     tx.attach('writer');
     rx.attach('reader');
@@ -234,12 +236,16 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     this.receiver.releaseHeld();
     this.tx.markClosed('writer');
     this.rx.markClosed('reader');
+    this.sender.closeBell();
     this.sender.wakeReaderAtClose();
-    futexWake(this.rx.h, R_POS);
+    this.receiver.wakeWriterAtClose();
     futexWake(this.rx.h, W_POS); // our own pending recv
     this.receiver.interrupt();
     await this.receiver.drain();
     this.receiver.closeBell();
+    // A peer that died could not remove its doorbells: this end does.
+    removeDeadPeerBell(this.tx, READER_SLEEP);
+    removeDeadPeerBell(this.rx, WRITER_SLEEP);
     this.segment.close();
   }
 
