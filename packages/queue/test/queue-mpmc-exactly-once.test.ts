@@ -51,4 +51,4 @@ test(`${PRODUCERS} producers × ${CONSUMERS} consumers × ${PER_PRODUCER} messag
     tally.close();
   }
   expect(segments(PREFIX)).toEqual([]);
-});
+}, 120_000); // 1M messages through 9 processes on a 2-CPU machine: a limit for hangs, not a speed check

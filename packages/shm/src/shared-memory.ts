@@ -220,6 +220,18 @@ export class SharedMemory implements Disposable {
   }
 
   /**
+   * The segment's permission bits as they are now (`stat` of `/dev/shm/<name>`); owner-only (`0o600`)
+   * when the name is gone. Files made for the segment's users (doorbells) get the same.
+   */
+  get mode(): number {
+    try {
+      return statSync(`${SHM_DIR}/${this.name}`).mode & 0o777;
+    } catch {
+      return 0o600;
+    }
+  }
+
+  /**
    * The cross-process wait strategy for `@ipc/core`'s `Mutex`, `Semaphore`, `Event` and `Barrier` living
    * in this segment: futex waits, and owner ids from this segment's owner registry (so that a lock held
    * by a process that died is recovered with `ERR_OWNER_DEAD`). One per process and segment.

@@ -18,14 +18,15 @@ export function doorbellPath(pid: number, id: number): string {
 }
 
 /**
- * A ring reader's doorbell: a FIFO that the reader's event loop polls and the writer writes a byte to
- * when it publishes for a sleeping reader. Waking through it is one hop — the writer's `write(2)`
- * wakes the reader's event loop itself — where a futex wait needs two (the futex wakes the waiter
- * thread, which then wakes the event loop): on an oversubscribed machine every hop waits for a CPU,
- * so that second hop costs more than the system call saved. Made lazily by the reader at its first
- * sleep, owner-only (or the segment's mode), removed on close; the writer opens it by path (see
- * `BellRinger`). Bytes that arrive while nobody waits only make the next wait return at once: the
- * caller re-checks its ring after every wait, as after a futex wait.
+ * A doorbell: a FIFO that this process's event loop polls and the other end of a ring writes a byte
+ * to (see {@link BellRinger}) to wake it — a reader waiting for data, a writer waiting for room.
+ * Waking through it is one hop — the ringer's `write(2)` wakes the event loop itself — where a futex
+ * wait needs two (the futex wakes the waiter thread, which then wakes the event loop): on an
+ * oversubscribed machine every hop waits for a CPU, so that second hop costs more than the system call
+ * saved. Made by the sleeper at its first sleep (owner-only, or the segment's mode) under a name that
+ * says its pid, removed on close; a dead process's is removed by the surviving end or `cleanupStale`.
+ * Bytes that arrive while nobody waits only make the next wait return at once: the caller re-checks
+ * its ring after every wait, as after a futex wait.
  */
 export class Doorbell {
   private readonly socket: Socket;
@@ -127,8 +128,8 @@ export class Doorbell {
 }
 
 /**
- * The writer's side of a reader's {@link Doorbell}: opens it by path (once per reader pid and bell id)
- * and writes one byte to ring it.
+ * The ringing side of a {@link Doorbell}: opens it by path (once per pid and bell id, kept open) and
+ * writes one byte to ring it.
  */
 export class BellRinger {
   private fd = -1;
@@ -136,7 +137,7 @@ export class BellRinger {
   private id = 0;
   private readonly byte = new Uint8Array(1);
 
-  /** Rings doorbell `id` of the reader `pid`; false when it cannot (the caller then wakes the reader another way). */
+  /** Rings doorbell `id` of the process `pid`; false when it cannot (the caller then wakes the sleeper another way). */
   ring(pid: number, id: number): boolean {
     if (this.fd < 0 || pid !== this.pid || id !== this.id) {
       this.close();

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   IpcError,
@@ -11,7 +10,7 @@ import {
 } from '@ipc/core';
 import { recvIntoTarget } from '@ipc/kit';
 import { futexWake } from '../futex.js';
-import { SharedMemory, SHM_DIR } from '../shared-memory.js';
+import { SharedMemory } from '../shared-memory.js';
 import { HEADER_BYTES, Ring, W_POS } from './ring.js';
 import { RingReceiver } from './ring-receiver.js';
 import { RingSender } from './ring-sender.js';
@@ -73,7 +72,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       throw new IpcError('ERR_INVALID_ARGUMENT', `spinMicros must be >= 0, got ${String(spin)}`);
     }
     const isClosed = (): boolean => this.closedFlag;
-    const receiver = new RingReceiver(rx, codec, spin, isClosed, () => segmentMode(segment));
+    const receiver = new RingReceiver(rx, codec, spin, isClosed, () => segment.mode);
     this.receiver = receiver;
     this.sender = new RingSender<Out>(
       tx,
@@ -82,7 +81,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
       options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES,
       isClosed,
       () => receiver.notePeerWoken(),
-      () => segmentMode(segment),
+      () => segment.mode,
     );
     tx.attach('writer');
     rx.attach('reader');
@@ -255,11 +254,3 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
   }
 }
 
-/** The segment's permission bits (its doorbells get the same), owner-only when it cannot be read. */
-function segmentMode(segment: SharedMemory): number {
-  try {
-    return statSync(`${SHM_DIR}/${segment.name}`).mode & 0o777;
-  } catch {
-    return 0o600;
-  }
-}
