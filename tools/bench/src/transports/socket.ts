@@ -2,8 +2,11 @@
  * @ipc/socket: a server (`listen`) in the driver, a client (`connect`) in the peer, over a Unix socket
  * file in the case's private folder, and over TCP on 127.0.0.1 (an ephemeral port). msgpack for W1/W2,
  * the raw codec for W3 (received with `recvInto` one buffer); `[u32 BE len]` framing (streamChannel
- * underneath). W3 on the Unix socket sets `socketBufferBytes` to one message (1 MiB) on both ends, as
- * a bulk user would: the kernel's default (~208 KiB) costs each side ~5 reads or writes per message.
+ * underneath). W3 keeps the kernel's socket buffers (no `socketBufferBytes`), like the C ceiling and
+ * the pipe case: 1 MiB buffers cut the reads and writes per message from ~5 to ~2 but made the Unix
+ * socket slower here (by 8-40 % in Node, and the C ceiling itself lost a third with them, measured
+ * interleaved) — most likely because the more bytes are in flight, the fewer of them are still in the
+ * CPU cache when the receiver copies them out.
  */
 import { join } from 'node:path';
 import type { SocketChannel } from '@ipc/socket';
@@ -12,21 +15,9 @@ import { receivingInto } from '../links/receive-into-link.js';
 
 type Kind = 'unix' | 'tcp';
 
-/** W3's `socketBufferBytes` on a Unix socket: one message (SPEC.md's 1 MiB). */
-const W3_SOCKET_BUFFER_BYTES = 1 << 20;
-
-/** The options both ends share: the codec, the frame limit, and for W3 the kernel buffer size. */
-function channelOptions(ctx: CaseContext): {
-  codec: 'raw' | 'msgpack';
-  maxFrameBytes: number;
-  socketBufferBytes: number | undefined;
-} {
-  const bytes = ctx.payload === 'bytes';
-  return {
-    codec: bytes ? 'raw' : 'msgpack',
-    maxFrameBytes: 8 * 1024 * 1024,
-    socketBufferBytes: bytes ? W3_SOCKET_BUFFER_BYTES : undefined,
-  };
+/** The options both ends share: the codec and the frame limit. */
+function channelOptions(ctx: CaseContext): { codec: 'raw' | 'msgpack'; maxFrameBytes: number } {
+  return { codec: ctx.payload === 'bytes' ? 'raw' : 'msgpack', maxFrameBytes: 8 * 1024 * 1024 };
 }
 
 function makeCase(kind: Kind): BenchCase {
@@ -38,12 +29,7 @@ function makeCase(kind: Kind): BenchCase {
         ? '@ipc/socket server/client over a Unix domain socket file (0600)'
         : '@ipc/socket server/client over TCP on 127.0.0.1 (TCP_NODELAY)',
     workloads: ['W1', 'W2', 'W3'],
-    encoding: (w) =>
-      w !== 'W3'
-        ? 'msgpack, [u32 BE len]'
-        : kind === 'unix'
-          ? 'raw bytes, [u32 BE len], recvInto, 1 MiB socket buffers'
-          : 'raw bytes, [u32 BE len], recvInto',
+    encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len], recvInto' : 'msgpack, [u32 BE len]'),
     async available() {
       try {
         const mod = await import('@ipc/socket');
