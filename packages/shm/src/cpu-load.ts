@@ -18,9 +18,9 @@ const cpus = availableParallelism();
 /**
  * Whether more threads want to run than this machine has CPUs: the average of the last 4 samples of
  * the kernel's count of runnable threads (`/proc/loadavg`, its fourth field; this thread counted),
- * read at most every 10 ms, is above the number of CPUs. Then a busy-wait takes the CPU that the thread
- * it waits for needs, and sleeping is the faster choice (see `Spinner`). False where `/proc` cannot be
- * read. One `pread` per sample on a kept file descriptor.
+ * read at most every 10 ms, is above the number of CPUs. Then a busy-wait may take the CPU that the
+ * thread it waits for needs (`Spinner` asks only after spins failed: the count is noisy). False where
+ * `/proc` cannot be read. One `pread` per sample on a kept file descriptor.
  */
 export function machineOversubscribed(now: number = performance.now()): boolean {
   if (now - sampledAt < SAMPLE_MS) return verdict;

@@ -8,6 +8,10 @@ const MIN_FRACTION = 1 / 32;
 const AFTER_WAKE_FACTOR = 4;
 /** What comes later than this (ms) after the spin began is slow: spinning for it did not pay. */
 const SLOW_ANSWER_MS = 1;
+/** Spins in a row that must fail on an oversubscribed machine before the spinner sleeps at once... */
+const FAILS_TO_YIELD = 3;
+/** ...for this long (ms); then it tries spinning again. */
+const OVERSUBSCRIBED_QUIET_MS = 10;
 /** After this many slow answers in a row, waking the peer is followed by sleeping at once. */
 const SLOW_ANSWERS_TO_SLEEP = 4;
 /**
@@ -50,11 +54,14 @@ const NEAR_MISSES_TO_SHRINK = 4;
  * which spin only while the lock's owner is on a CPU; here the own thread's preemption is what can
  * be seen without a system call.)
  *
- * While more threads want to run than the machine has CPUs (the kernel's count of runnable threads,
- * sampled every 10 ms: see `machineOversubscribed`), there is no spin at all: a spinning thread holds a
- * CPU that the thread it waits for needs — measured with 2 busy loops beside a ring channel on 2 CPUs, a
- * round trip took 3 µs while both happened to have a CPU, but its p99 was 0.6–3.7 ms and one run in
- * three took 418 µs per round trip; sleeping at once made it 19.5 µs with a p99 of 66–200 µs.
+ * When 3 spins in a row failed while more threads want to run than the machine has CPUs (the
+ * kernel's count of runnable threads, sampled every 10 ms: see `machineOversubscribed`), the spinner
+ * sleeps at once for 10 ms, then tries spinning again: a spinning thread may hold the very CPU the
+ * thread it waits for needs. Measured with 2 busy loops beside a ring channel on 2 CPUs (medians of 4
+ * launches): spinning on regardless made a round trip 421–437 µs in most launches (each side spun out
+ * its budget while the other waited for its CPU); with this rule 12–19 µs, and quiet W1 kept its
+ * 2–4 µs. The count of runnable threads alone is no verdict: on a quiet machine it reads 3–4 while two
+ * peers spin (V8's own threads, the harness), so a spin that pays is never stopped by it.
  *
  * The caller reports with {@link Spinner.arrived} when it got what it waited for after sleeping. One
  * spinner per waiting end (each learns from its own history). Exported for `@ipc/queue`.
@@ -69,6 +76,7 @@ export class Spinner {
   private missedAt = Number.NaN;
   private backoffMs = 0; // 0: not preempted lately
   private quietUntil = Number.NEGATIVE_INFINITY; // no spin before this time (after a preempted spin)
+  private failedInRow = 0; // spins in a row that ended without what they waited for
 
   /**
    * `maxMicros`: the full budget (0: never spin); `now`: the clock, in ms; `backOffWhenPreempted`:
@@ -98,7 +106,13 @@ export class Spinner {
   spin(ready: () => boolean, wokePeer = false): boolean {
     const now = this.now();
     if (now < this.quietUntil) return false;
-    if (this.sleepWhenOversubscribed && machineOversubscribed()) return false;
+    if (this.sleepWhenOversubscribed && this.failedInRow >= FAILS_TO_YIELD && machineOversubscribed()) {
+      // The last spin did not pay and more threads want to run than there are CPUs: sleep at once
+      // for a while (a spin may be what keeps the peer off a CPU), then try a spin again.
+      this.failedInRow = 0;
+      this.quietUntil = now + OVERSUBSCRIBED_QUIET_MS;
+      return false;
+    }
     if (wokePeer) {
       this.wokeAt = now;
       if (this.slowAnswers >= SLOW_ANSWERS_TO_SLEEP) return false;
@@ -160,7 +174,9 @@ export class Spinner {
         this.backoffMs =
           this.backoffMs === 0 ? FIRST_BACKOFF_MS : Math.min(2 * this.backoffMs, MAX_BACKOFF_MS);
         this.quietUntil = t + this.backoffMs;
-        return ready();
+        const got = ready();
+        this.failedInRow = got ? 0 : this.failedInRow + 1;
+        return got;
       }
       if (t >= end) return this.unpreempted(false);
       last = t;
@@ -169,6 +185,7 @@ export class Spinner {
 
   private unpreempted(result: boolean): boolean {
     this.backoffMs = 0;
+    this.failedInRow = result ? 0 : this.failedInRow + 1;
     return result;
   }
 }
