@@ -43,10 +43,8 @@ export class QueueWaiter {
     private readonly table: ProcessTable,
     spinMicros: number,
   ) {
-    // The queue keeps spinning on an oversubscribed machine (its preemption back-off decides): W4
-    // runs 4 processes on 2 CPUs, and sleeping there at once measured ×0.74 (±35 %) with 2 busy loops.
-    this.putSpin = new Spinner(spinMicros, undefined, true, false);
-    this.takeSpin = new Spinner(spinMicros, undefined, true, false);
+    this.putSpin = new Spinner(spinMicros);
+    this.takeSpin = new Spinner(spinMicros);
   }
 
   /** Puts `bytes`, waiting for room. */
