@@ -17,9 +17,9 @@ const MAX_SLEEP_SLICE_MS = 1000;
 
 /**
  * The receiving end of an `ShmChannel`: a receive takes a message at once if one is there, else
- * spins briefly (see {@link Spinner}), else sleeps — by its doorbell when the writer rings
- * doorbells, else on the writer's position (futex), see {@link RingSleep} — so that the writer wakes it,
- * and checking now and then that the writer still lives. Receives that wait are queued in call order.
+ * spins briefly (see {@link Spinner}), else sleeps until the writer wakes it — by its doorbell when
+ * the writer rings doorbells, else on the writer's position (futex): see {@link RingSleep} — checking
+ * now and then that the writer still lives. Receives that wait are queued in call order.
  */
 export class RingReceiver {
   private readonly spinner: Spinner;

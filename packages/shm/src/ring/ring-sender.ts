@@ -14,7 +14,8 @@ const IN_PLACE_MIN_ROOM = 64;
 /**
  * The sending end of an `ShmChannel`: writes messages into its tx ring (in place when the codec can,
  * in pieces when bigger than a record), waits while the ring is full (spin, then sleep by its
- * doorbell or on the reader's position: {@link RingSleep}), and wakes the reader when it sleeps. Sends that wait are queued in call order.
+ * doorbell or on the reader's position: {@link RingSleep}), and wakes the reader when it sleeps.
+ * Sends that wait are queued in call order.
  */
 export class RingSender<Out> {
   private readonly spinner: Spinner;

@@ -26,12 +26,13 @@ export interface ShmChannelOptions<T = unknown> {
   mode?: number | undefined;
   /**
    * Microseconds a receiver (or a sender facing a full ring) busy-polls the ring before it sleeps (by
-   * its doorbell, or on the futex), when the peer is another process (default 50; 0 never spins); no
-   * spin at all while the machine is oversubscribed (more runnable threads than CPUs). Spinning trades CPU for
-   * latency: a round trip takes ~3 µs while it catches the reply, ~15–100 µs after sleeping. The
-   * budget adapts: failed spins shrink it (to 1/32), successful ones grow it back; a receive right
-   * after waking a sleeping peer spins 4 times longer (the peer's wake-up takes that long), unless
-   * that peer has been answering slowly (over 1 ms).
+   * its doorbell, or on the futex), when the peer is another process (default 50; 0 never spins).
+   * After 3 failed spins on an oversubscribed machine (more runnable threads than CPUs) it sleeps at
+   * once for 10 ms, then tries again. Spinning trades CPU for latency: a round trip takes ~3 µs
+   * while it catches the reply, ~12–30 µs after sleeping. The budget adapts: failed spins shrink it
+   * (to 1/32), successful ones grow it back; a receive right after waking a sleeping peer spins 4
+   * times longer (the peer's wake-up takes that long), unless that peer has been answering slowly
+   * (over 1 ms).
    */
   spinMicros?: number | undefined;
   /** Largest message `send` accepts, in bytes (default 64 MiB); bigger ones fail with `ERR_FRAME_TOO_LARGE`. */
@@ -44,7 +45,8 @@ const DEFAULT_CAPACITY = 1 << 20;
  * A duplex message channel over two single-producer / single-consumer rings in one named segment
  * (one per direction): the fastest @ipc transport between two processes of one machine. Messages of
  * any size (bigger than a ring: sent in pieces); the sender waits while the ring is full
- * (backpressure); the receiver spins briefly, then sleeps by its doorbell (a FIFO its event loop polls) and wakes at once.
+ * (backpressure); the receiver spins briefly, then sleeps by its doorbell (a FIFO its event loop
+ * polls) and wakes at once.
  *
  * One process creates the channel by name, one other opens it: a single sender and a single receiver
  * per direction (concurrent `send` calls of one process are queued in order). The creator unlinks the
@@ -253,4 +255,3 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     return this.close();
   }
 }
-
