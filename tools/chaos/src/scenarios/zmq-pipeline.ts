@@ -20,6 +20,9 @@ async function trial(ctx: ScenarioContext, count: number, run: number): Promise<
   })();
   const done = await within(drain, ctx.quick ? 30_000 : 60_000);
   await pull.close();
+  // A producer exits by itself once its close got the puller's confirmation; killing it before that
+  // left its confirmation folder in /tmp (reclaimed only by a later pusher). Killed only if it hangs.
+  await within(Promise.all(producers.map((p) => p.exited)), 10_000);
   for (const p of producers) await p.kill();
   if (done.kind === 'hung') {
     row.fact(`run ${run}: ${received} of ${2 * count} arrived, the iteration did not end`);
