@@ -10,6 +10,7 @@ import {
   type TrailerFacts,
 } from './segment-trailer.js';
 import { SHM_DIR } from './shared-memory.js';
+import { temporaryOwner } from './temporary-name.js';
 
 /** Options of {@link cleanupStale}. */
 export interface CleanupStaleOptions {
@@ -43,10 +44,10 @@ export function cleanupStale(options: CleanupStaleOptions = {}): string[] {
   }
   for (const name of names) {
     if (filter !== undefined && !filter(name)) continue;
-    const temp = /^\.ipc-shm-(\d+)-/.exec(name);
-    if (temp) {
+    const owner = temporaryOwner(name);
+    if (owner !== undefined) {
       // A temporary's name holds only the pid: stale when no process has that pid any more.
-      if (!isProcessAlive(Number(temp[1]), 0)) remove(name, undefined, removed);
+      if (!isProcessAlive(owner, 0)) remove(name, undefined, removed);
       continue;
     }
     let fd: number;

@@ -14,6 +14,7 @@ import {
   type SegmentLifetime,
   type Trailer,
 } from './segment-trailer.js';
+import { temporaryName } from './temporary-name.js';
 
 /** Where Linux keeps POSIX shared memory (`shm_open("/x")` is `/dev/shm/x`). */
 export const SHM_DIR = '/dev/shm';
@@ -114,7 +115,7 @@ export class SharedMemory implements Disposable {
       );
     }
     const native = addon();
-    const temp = `.ipc-shm-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+    const temp = temporaryName(process.pid, Math.random().toString(36).slice(2, 10));
     let fd: number;
     try {
       fd = native.shmOpen(`/${temp}`, true, mode);

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '@ipc/kit';
+import { temporaryOwner } from '../src/temporary-name.js';
 
 /** The fixtures folder. */
 export const FIXTURES = join(__dirname, 'fixtures');
@@ -34,16 +36,7 @@ export function run(cmd: string, args: string[], input?: string): Promise<string
 export function leftovers(): string[] {
   return readdirSync('/dev/shm').filter((n) => {
     if (n.startsWith(`ipc-test-${process.pid}-`)) return true;
-    const temp = /^\.ipc-shm-(\d+)-/.exec(n);
-    return temp !== null && (Number(temp[1]) === process.pid || !alive(Number(temp[1])));
+    const owner = temporaryOwner(n);
+    return owner !== undefined && (owner === process.pid || !isProcessAlive(owner, 0));
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

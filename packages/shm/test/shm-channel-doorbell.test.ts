@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -23,14 +23,28 @@ async function bellOf(pid: number): Promise<string> {
   }
 }
 
-async function echoPeer(name: string): Promise<ChildProcess> {
+async function echoPeer(name: string, codec = 'msgpack'): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(FIXTURES, 'echo-peer.mjs'), name], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, IPC_SPIN_MICROS: '0' },
+    env: { ...process.env, IPC_SPIN_MICROS: '0', IPC_CODEC: codec },
   });
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   expect(chunk.toString()).toBe('ready\n');
   return child;
+}
+
+/** Closes `channel`; the echoing peer then ends its loop, closes its side and exits cleanly. */
+async function closeWithPeer(channel: { close(): Promise<void> }, child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  await channel.close();
+  expect(await exited).toEqual([0, null]);
+}
+
+/** SIGKILLs the peer (its doorbell stays behind) and waits until it is gone. */
+async function killPeer(child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
 }
 
 async function roundTrips(channel: ShmChannel<number>, n: number): Promise<void> {
@@ -51,13 +65,10 @@ describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its eve
     const theirs = bellsOf(child.pid!);
     expect(mine).toHaveLength(1);
     expect(theirs).toHaveLength(1);
-    const { statSync } = await import('node:fs');
     const st = statSync(`/dev/shm/${theirs[0]!}`);
     expect(st.isFIFO()).toBe(true);
     expect(st.mode & 0o777).toBe(0o600);
-    const exited = once(child, 'exit');
-    await channel.close();
-    expect(await exited).toEqual([0, null]);
+    await closeWithPeer(channel, child);
     expect(bellsOf(process.pid)).toEqual([]);
     expect(bellsOf(child.pid!)).toEqual([]);
   }, 60_000);
@@ -68,9 +79,7 @@ describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its eve
     // The peer sleeps by its doorbell before the first message; take its name away.
     unlinkSync(`/dev/shm/${await bellOf(child.pid!)}`);
     await roundTrips(channel, 200);
-    const exited = once(child, 'exit');
-    await channel.close();
-    expect(await exited).toEqual([0, null]);
+    await closeWithPeer(channel, child);
   }, 60_000);
 
   it('sleeps on the futex when its writer does not ring doorbells (an older @ipc/shm)', async () => {
@@ -82,18 +91,14 @@ describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its eve
     const child = await echoPeer(channel.segment.name);
     await roundTrips(channel, 200);
     expect(bellsOf(child.pid!)).toEqual([]);
-    const exited = once(child, 'exit');
-    await channel.close();
-    expect(await exited).toEqual([0, null]);
+    await closeWithPeer(channel, child);
   }, 60_000);
 
   it('reclaims the doorbell of a receiver that was killed (cleanupStale)', async () => {
     const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
     const child = await echoPeer(channel.segment.name);
     const bell = await bellOf(child.pid!);
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
+    await killPeer(child);
     expect(readdirSync('/dev/shm')).toContain(bell);
     expect(cleanupStale({ filter: (n) => n === bell })).toEqual([bell]);
     await channel.close();
@@ -103,9 +108,7 @@ describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its eve
     const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
     const child = await echoPeer(channel.segment.name);
     const bell = await bellOf(child.pid!);
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
+    await killPeer(child);
     await channel.close();
     expect(readdirSync('/dev/shm')).not.toContain(bell);
   }, 60_000);
@@ -118,12 +121,7 @@ describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its eve
       capacity: 4096,
       codec: 'raw',
     });
-    const child = spawn(process.execPath, [join(FIXTURES, 'echo-peer.mjs'), channel.segment.name], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, IPC_SPIN_MICROS: '0', IPC_CODEC: 'raw' },
-    });
-    const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-    expect(chunk.toString()).toBe('ready\n');
+    const child = await echoPeer(channel.segment.name, 'raw');
     const n = 400;
     const echoed = (async () => {
       for (let i = 0; i < n; i++) {
@@ -139,9 +137,7 @@ describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its eve
     // beside its receiver's.
     expect(bellsOf(process.pid)).toHaveLength(2);
     expect(bellsOf(child.pid!).length).toBeGreaterThanOrEqual(1);
-    const exited = once(child, 'exit');
-    await channel.close();
-    expect(await exited).toEqual([0, null]);
+    await closeWithPeer(channel, child);
     expect(bellsOf(process.pid)).toEqual([]);
   }, 60_000);
 });

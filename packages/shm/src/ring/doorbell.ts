@@ -5,16 +5,17 @@ import { constants as osConstants } from 'node:os';
 import { abortError, type WaitResult } from '@ipc/core';
 import { addon } from '../load-addon.js';
 import { SHM_DIR } from '../shared-memory.js';
+import { temporaryName } from '../temporary-name.js';
 
 /** Tries at picking a free doorbell name before giving up (a name is taken only by a stale or hostile file). */
 const NAME_TRIES = 4;
 
 /**
  * The path of doorbell `id` of the process `pid`: a FIFO in `/dev/shm` named as a temporary of that
- * process (`.ipc-shm-<pid>-…`), so that `cleanupStale` removes it once the process is gone.
+ * process (see `temporary-name.ts`), so that `cleanupStale` removes it once the process is gone.
  */
 export function doorbellPath(pid: number, id: number): string {
-  return `${SHM_DIR}/.ipc-shm-${pid}-bell-${id}`;
+  return `${SHM_DIR}/${temporaryName(pid, `bell-${id}`)}`;
 }
 
 /**

@@ -3,9 +3,16 @@ import { closedError } from './closed-error.js';
 import { PeerProbe } from './peer-probe.js';
 import { NONE, RecordReader, type Take } from './record-reader.js';
 import { Ring } from './ring.js';
-import { READER_SLEEP, removeDeadPeerBell, RingSleep, RingWake, WRITER_SLEEP } from './ring-sleep.js';
+import {
+  READER_SLEEP,
+  removeDeadPeerBell,
+  RingSleep,
+  ringSpinner,
+  RingWake,
+  WRITER_SLEEP,
+} from './ring-sleep.js';
 import { SerialQueue } from './serial-queue.js';
-import { Spinner } from '../spinner.js';
+import type { Spinner } from '../spinner.js';
 
 /** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
 const SLEEP_SLICE_MS = 100;
@@ -39,9 +46,7 @@ export class RingReceiver {
     /** The permission bits of this receiver's doorbell (the segment's). */
     bellMode: () => number,
   ) {
-    // No back-off when preempted: measured, it made the channel slower on a loaded machine (its
-    // spin right after waking the peer is what keeps two busy peers from waking each other in turn).
-    this.spinner = new Spinner(spinMicros, undefined, false);
+    this.spinner = ringSpinner(spinMicros);
     this.writer = new PeerProbe(rx, 'writer');
     this.sleeper = new RingSleep(rx, READER_SLEEP, bellMode, isClosed);
     this.writerWake = new RingWake(rx, WRITER_SLEEP);

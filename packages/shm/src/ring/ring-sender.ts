@@ -2,9 +2,16 @@ import { IpcError, throwIfAborted, type Codec } from '@ipc/core';
 import { closedError } from './closed-error.js';
 import { PeerProbe } from './peer-probe.js';
 import { CONTINUED, type Ring } from './ring.js';
-import { READER_SLEEP, removeDeadPeerBell, RingSleep, RingWake, WRITER_SLEEP } from './ring-sleep.js';
+import {
+  READER_SLEEP,
+  removeDeadPeerBell,
+  RingSleep,
+  ringSpinner,
+  RingWake,
+  WRITER_SLEEP,
+} from './ring-sleep.js';
 import { SerialQueue } from './serial-queue.js';
-import { Spinner } from '../spinner.js';
+import type { Spinner } from '../spinner.js';
 
 /** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
 const SLEEP_SLICE_MS = 100;
@@ -37,9 +44,7 @@ export class RingSender<Out> {
     /** The permission bits of this sender's doorbell (the segment's). */
     bellMode: () => number,
   ) {
-    // No back-off when preempted: measured, it made the channel slower on a loaded machine (its
-    // spin right after waking the peer is what keeps two busy peers from waking each other in turn).
-    this.spinner = new Spinner(spinMicros, undefined, false);
+    this.spinner = ringSpinner(spinMicros);
     this.reader = new PeerProbe(tx, 'reader');
     this.sleeper = new RingSleep(tx, WRITER_SLEEP, bellMode, isClosed);
     this.readerWake = new RingWake(tx, READER_SLEEP);
