@@ -54,14 +54,15 @@ export interface CommonOptions<In = unknown> extends MessageOptions<In>, AuthOpt
    * the other side: with the default (about 208 KiB) a 1 MiB message costs each side some 5 reads or
    * writes and as many event-loop wake-ups; with 1 MiB, one or two.
    *
-   * Fewer system calls are not more throughput: measured on Linux 6.18 (2 vCPUs), 1 MiB buffers made
-   * a stream of 1 MiB messages 8-40 % slower than the default in interleaved runs, and a C program
-   * doing the same a third slower — most likely because the more bytes are in flight, the fewer of
-   * them are still in the CPU cache when the receiver copies them out. Leave it unset for throughput;
-   * measure before setting it. Each connection may hold up to about twice this in kernel memory
-   * while its reader lags. The kernel doubles the value and caps it at `net.core.wmem_max` /
-   * `rmem_max` (see `socket(7)`). Ignored for TCP and TLS (the kernel sizes those itself) and where
-   * the native addon is not built. An integer from 4,096 to 64 MiB; default: the kernel's.
+   * Whether that is faster depends on the machine: on two machines of the same kind (Linux 6.18,
+   * 2 vCPUs), interleaved runs of a stream of 1 MiB messages found 1 MiB buffers 8-40 % slower than
+   * the default on one (a C program a third slower: fewer bytes in flight still in the CPU cache when
+   * the receiver copies them, most likely) and 25 % faster on the other (the C program 14-21 %).
+   * Measure on yours (the benchmark's `ipc-socket-unix-1m` case). Each connection may hold up to
+   * about twice this in kernel memory while its reader lags. The kernel doubles the value and caps it
+   * at `net.core.wmem_max` / `rmem_max` (see `socket(7)`). Ignored for TCP and TLS (the kernel sizes
+   * those itself) and where the native addon is not built. An integer from 4,096 to 64 MiB; default:
+   * the kernel's.
    */
   socketBufferBytes?: number | undefined;
 }

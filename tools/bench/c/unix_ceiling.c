@@ -5,7 +5,7 @@
  *   W2: n 64-byte messages one way, one write() each; the peer parses every frame, then answers.
  *   W3: n buffers of `bytes` one way, one write() call each (looping on partial writes); the peer
  *       reads each into a fresh buffer it owns (malloc, then free), then answers with the total.
- * Usage: unix_ceiling W1|W2|W3 warmup roundtrips messages buffers bytes
+ * Usage: unix_ceiling W1|W2|W3 warmup roundtrips messages buffers bytes [socket-buffer-bytes]
  * Prints one JSON line: {"ok":true,"secs":...} or the W1 latency figures.
  */
 #include <stdint.h>
@@ -71,12 +71,21 @@ static void peer_w2(int fd, long messages) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 7) fail("usage: unix_ceiling W1|W2|W3 warmup roundtrips messages buffers bytes");
+  if (argc != 7 && argc != 8)
+    fail("usage: unix_ceiling W1|W2|W3 warmup roundtrips messages buffers bytes [socket-buffer-bytes]");
   const char *w = argv[1];
   long warmup = atol(argv[2]), trips = atol(argv[3]), messages = atol(argv[4]), buffers = atol(argv[5]);
   size_t bytes = (size_t)atol(argv[6]);
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) fail("socketpair failed");
+  /* Optional: both ends' SO_SNDBUF and SO_RCVBUF (the kernel doubles the value), as @ipc/socket's
+     socketBufferBytes sets them; without it, the kernel's defaults. */
+  int sockbuf = argc == 8 ? atoi(argv[7]) : 0;
+  for (int k = 0; k < 2 && sockbuf > 0; k++) {
+    if (setsockopt(sv[k], SOL_SOCKET, SO_SNDBUF, &sockbuf, sizeof sockbuf) != 0 ||
+        setsockopt(sv[k], SOL_SOCKET, SO_RCVBUF, &sockbuf, sizeof sockbuf) != 0)
+      fail("setsockopt failed");
+  }
   pid_t pid = fork();
   if (pid < 0) fail("fork failed");
   if (pid == 0) {

@@ -36,10 +36,10 @@ describe('npm run bench:compare -- --base-dir <checkout>', () => {
     ]);
   });
 
-  test('prints one row per case and workload with both medians and the ratio', () => {
+  test('prints one row per case and workload with both medians, the ratio and (W1) both p99s', () => {
     const rows = run.stdout.split('\n').filter((l) => /^W1\s+node-fork-json/.test(l));
     expect(rows).toHaveLength(1);
-    for (const r of rows) expect(r).toMatch(/×\d+\.\d\d$/);
+    for (const r of rows) expect(r).toMatch(/×\d+\.\d\d\s+[\d,.]+ → [\d,.]+$/);
   });
 
   test('needs exactly one of --base and --base-dir', () => {

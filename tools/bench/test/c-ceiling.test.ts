@@ -9,7 +9,13 @@ describe('the C ceilings', () => {
 
   test('run W1–W4 and report them in the SPEC format, labelled as C ceilings', () => {
     const out = dir();
-    const run = runDist('cli.js', ['--tiny', '--only', 'c-unix-socket,c-shm', '--out', join(out, 'r')]);
+    const run = runDist('cli.js', [
+      '--tiny',
+      '--only',
+      'c-unix-socket,c-unix-socket-1m,c-shm',
+      '--out',
+      join(out, 'r'),
+    ]);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(0);
     const records = readJsonl(readFileSync(join(out, 'r', 'results.jsonl'), 'utf8'));
@@ -21,6 +27,7 @@ describe('the C ceilings', () => {
       'c-unix-socket W1 true',
       'c-unix-socket W2 true',
       'c-unix-socket W3 true',
+      'c-unix-socket-1m W3 true',
     ]);
     for (const peer of ['c-unix-socket', 'c-shm']) {
       const of = (w: string): JsonlRecord | undefined =>
@@ -29,6 +36,7 @@ describe('the C ceilings', () => {
       expect(of('W2')?.msgs_s).toBeGreaterThan(0);
       expect(of('W3')?.bytes).toBe(8 * 65_536);
     }
+    expect(records.find((r) => r.peer === 'c-unix-socket-1m')?.bytes).toBe(8 * 65_536);
     expect(records.find((r) => r.peer === 'c-shm' && r.workload === 'W4')?.msgs_s).toBeGreaterThan(0);
     const report = readFileSync(join(out, 'r', 'report.md'), 'utf8');
     expect(report).toContain('c-unix-socket (C ceiling)');

@@ -32,9 +32,26 @@ export function compareRecords(base: readonly ResultRecord[], head: readonly Res
   return rows;
 }
 
+/** A W1 p99 in µs, or '-'. */
+function formatP99(us: number | undefined): string {
+  return us === undefined ? '-' : formatFigure(us, 'W1');
+}
+
 /** The comparison as an aligned text table. */
 export function compareTable(rows: readonly ComparedRow[], baseLabel: string): string {
-  const header = ['workload', 'case', 'busy loops', baseLabel, '±', 'this checkout', '±', 'speed vs base'];
+  const header = [
+    'workload',
+    'case',
+    'busy loops',
+    baseLabel,
+    '±',
+    'this checkout',
+    '±',
+    'speed vs base',
+    'p99 base → this',
+  ];
+  const p99 = (r: ComparedRow): string =>
+    r.workload !== 'W1' ? '' : `${formatP99(r.base?.p99_us)} → ${formatP99(r.head?.p99_us)}`;
   const fig = (r: SummaryRow | undefined, w: Workload): string =>
     r === undefined ? '-' : r.median === undefined ? 'FAILED' : formatFigure(r.median, w);
   const body = rows.map((r) => [
@@ -46,6 +63,7 @@ export function compareTable(rows: readonly ComparedRow[], baseLabel: string): s
     fig(r.head, r.workload),
     formatSpread(r.head?.spread),
     r.speedup === undefined ? '-' : `×${r.speedup.toFixed(2)}`,
+    p99(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string =>
@@ -54,6 +72,7 @@ export function compareTable(rows: readonly ComparedRow[], baseLabel: string): s
     line(header),
     ...body.map(line),
     '',
-    'W1: median µs per round trip; W2, W4: msgs/s; W3: MiB/s. "speed vs base" > 1: this checkout is faster.',
+    "W1: median µs per round trip (p99: median of the launches' p99 µs); W2, W4: msgs/s; W3: MiB/s.",
+    '"speed vs base" > 1: this checkout is faster.',
   ].join('\n');
 }

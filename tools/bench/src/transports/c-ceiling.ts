@@ -53,6 +53,8 @@ function countArgs({ workload, counts }: ExternalRequest): string[] {
 }
 
 const unix = program('unix_ceiling');
+/** The socket buffers of `c-unix-socket-1m` (and of `ipc-socket-unix-1m`): 1 MiB. */
+const BULK_SOCKET_BUFFER = 1 << 20;
 const shm = program('shm_ceiling', ['-pthread']);
 
 export const cases: BenchCase[] = [
@@ -64,6 +66,21 @@ export const cases: BenchCase[] = [
     encoding: (w) => (w === 'W3' ? 'raw bytes, [u32 BE len]' : 'opaque 64 bytes, [u32 BE len]'),
     available: () => Promise.resolve(unix.compile()),
     external: { command: (request) => ({ file: unix.binary, args: countArgs(request) }) },
+  },
+  {
+    name: 'c-unix-socket-1m',
+    group: 'c',
+    description:
+      'the same C program with 1 MiB socket buffers (SO_SNDBUF/SO_RCVBUF on both ends), beside ipc-socket-unix-1m',
+    workloads: ['W3'],
+    encoding: () => 'raw bytes, [u32 BE len]',
+    available: () => Promise.resolve(unix.compile()),
+    external: {
+      command: (request) => ({
+        file: unix.binary,
+        args: [...countArgs(request), String(BULK_SOCKET_BUFFER)],
+      }),
+    },
   },
   {
     name: 'c-shm',
