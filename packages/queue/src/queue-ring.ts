@@ -1,4 +1,4 @@
-import { futexWake, type OwnerIds } from '@ipc/shm';
+import { copyBytes, futexWake, type OwnerIds } from '@ipc/shm';
 import {
   R_BYTES,
   R_LENGTH,
@@ -99,7 +99,7 @@ export class QueueRing {
       this.tailLock.release();
     }
     if (at < 0) return 'full';
-    this.u8.set(payload, at + RECORD_HEADER);
+    copyBytes(this.u8, payload, at + RECORD_HEADER);
     // Commit only a record still ours and still being written: if a consumer wrongly judged this
     // process dead and abandoned it, the message was not delivered — put it again.
     const w = at >> 2;

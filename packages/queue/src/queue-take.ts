@@ -23,6 +23,7 @@ import {
   W_TAKES,
 } from './queue-layout.js';
 import type { QueueRing } from './queue-ring.js';
+import { copyBytes } from '@ipc/shm';
 
 /** What {@link QueueTaker.take} found. */
 export type TakeResult =
@@ -183,7 +184,7 @@ export class QueueTaker {
     const start = at + RECORD_HEADER;
     if (!this.reuseCopy) this.#copy = Buffer.allocUnsafe(length);
     else if (length > this.#copy.length) this.#copy = new Uint8Array(Math.max(length, 2 * this.#copy.length));
-    this.#copy.set(this.ring.u8.subarray(start, start + length));
+    copyBytes(this.#copy, this.ring.u8.subarray(start, start + length), 0);
     return length;
   }
 

@@ -24,6 +24,7 @@ export {
 export { futexWaitAsync, futexWaitSync, futexWake, futexWaitStats } from './futex.js';
 export { futexSleep } from './futex-sleep.js';
 export { Spinner } from './spinner.js';
+export { copyBytes } from './copy-bytes.js';
 export { futexWaitStrategy, type OwnerIds } from './futex-wait-strategy.js';
 export { SharedArray, Value, type SharedArrayOptions } from './shared-array.js';
 export {

@@ -15,7 +15,7 @@ describe('ShmChannel receiving many waiting messages', () => {
   afterAll(() => expect(leftovers()).toEqual([]));
 
   it('delivers mixed sizes intact and in order through a small ring, by recv and recvView alike', async () => {
-    // 4 KiB ring: records of at most 1016 bytes, so 3 KiB messages go in pieces and the ring wraps often.
+    // 4 KiB ring: records of at most 1,024 bytes, so 3 KiB messages go in pieces and the ring wraps often.
     await using a = ShmChannel.create<Uint8Array>(uniqueName(), { codec: 'raw', capacity: 4096 });
     await using b = ShmChannel.open<Uint8Array>(a.segment.name, { codec: 'raw' });
     const count = 3000;

@@ -15,7 +15,7 @@ describe('ShmChannel with a codec that encodes into the ring and decodes in plac
   afterAll(() => expect(leftovers()).toEqual([]));
 
   it('delivers every message intact and in order through a small ring that wraps often', async () => {
-    // 4 KiB ring: records of at most 1016 bytes; the bigger messages go in pieces.
+    // 4 KiB ring: records of at most 1,024 bytes; the bigger messages go in pieces.
     await using a = ShmChannel.create(uniqueName(), { capacity: 4096 });
     await using b = ShmChannel.open(a.segment.name);
     const count = 3000;

@@ -3,7 +3,7 @@ import { describeRecvIntoConformance, jestRunner, uniqueName } from '@ipc/core/t
 import { ShmChannel } from '@ipc/shm';
 import { leftovers } from './helpers.js';
 
-// 4 KiB rings: records of at most 1016 bytes, so most of the suite's messages travel in pieces.
+// 4 KiB rings: records of at most 1,024 bytes, so most of the suite's messages travel in pieces.
 describeRecvIntoConformance(
   'ShmChannel (4 KiB rings)',
   {

@@ -17,7 +17,7 @@ describe('ShmChannel.recvInto', () => {
   afterAll(() => expect(leftovers()).toEqual([]));
 
   it('receives what another process sends into one buffer, whole records and pieces alike', async () => {
-    // 4 KiB rings: records of at most 1016 bytes, so the 5,000-byte messages travel in pieces.
+    // 4 KiB rings: records of at most 1,024 bytes, so the 5,000-byte messages travel in pieces.
     await using channel = ShmChannel.create<Uint8Array>(uniqueName(), { codec: 'raw', capacity: 4096 });
     const child = spawn(process.execPath, [join(FIXTURES, 'echo-peer.mjs'), channel.segment.name], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -26,7 +26,7 @@ describe('ShmChannel.recvInto', () => {
     const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
     expect(chunk.toString()).toBe('ready\n');
     const buffer = new Uint8Array(8 + 6000);
-    for (const [i, length] of [0, 1, 100, 1016, 5000, 17, 5000, 3000].entries()) {
+    for (const [i, length] of [0, 1, 100, 1016, 1024, 1025, 5000, 17, 5000, 3000].entries()) {
       const sent = bytes(length, i);
       await channel.send(sent);
       const n = await channel.recvInto(buffer, 8);
@@ -51,7 +51,7 @@ describe('ShmChannel.recvInto', () => {
   it('keeps a message whose pieces an earlier receive began taking when it does not fit', async () => {
     await using a = ShmChannel.create<Uint8Array>(uniqueName(), { codec: 'raw', capacity: 4096 });
     await using b = ShmChannel.open<Uint8Array>(a.segment.name, { codec: 'raw' });
-    // 6,000 bytes in 1,016-byte pieces: the ring holds only some of them before the reader frees room.
+    // 6,000 bytes in 1,024-byte pieces: the ring holds only some of them before the reader frees room.
     const sending = a.send(bytes(6000, 3));
     await new Promise((resolve) => setImmediate(resolve)); // the sender fills the ring, then waits
     await expect(b.recv({ timeout: 0 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });

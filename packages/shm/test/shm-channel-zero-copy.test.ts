@@ -9,7 +9,7 @@ describe('ShmChannel zero-copy paths', () => {
   it('writes in place with reserve/commit and reads in place with recvView', async () => {
     await using a = ShmChannel.create(uniqueName(), { codec: 'raw', capacity: 1 << 16 });
     await using b = ShmChannel.open(a.segment.name, { codec: 'raw' });
-    expect(a.maxReserve).toBe((1 << 16) / 4 - 8);
+    expect(a.maxReserve).toBe((1 << 16) / 4);
     for (let round = 0; round < 20; round++) {
       const out = await a.reserve(10_000);
       out.fill(round);

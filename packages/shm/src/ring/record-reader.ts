@@ -1,5 +1,6 @@
 import { IpcError, type Codec } from '@ipc/core';
 import { bufferTooSmall } from '@ipc/kit';
+import { copyBytes } from '../copy-bytes.js';
 import { RecordBatch } from './record-batch.js';
 import { CONTINUED, RECORD_HEADER, type Ring } from './ring.js';
 
@@ -68,7 +69,7 @@ export class RecordReader {
       const a = this.assembling;
       if (a.filled + length > a.bytes.byteLength)
         throw new IpcError('ERR_DECODE', 'corrupt ring record: too many bytes');
-      a.bytes.set(ring.data.subarray(offset, offset + length), a.filled);
+      copyBytes(a.bytes, ring.data.subarray(offset, offset + length), a.filled);
       a.filled += length;
       this.release(size);
       if (a.filled === a.bytes.byteLength) {
@@ -95,7 +96,7 @@ export class RecordReader {
     }
     if (typeof how === 'object') {
       checkRoom(how, length);
-      how.set(ring.data.subarray(offset, offset + length));
+      copyBytes(how, ring.data.subarray(offset, offset + length), 0);
       this.release(size);
       return length;
     }
@@ -128,7 +129,7 @@ export class RecordReader {
       this.ready = bytes; // assembled while an earlier receive waited: it stays first in line
       throw bufferTooSmall(bytes.byteLength, how.byteLength);
     }
-    how.set(bytes);
+    copyBytes(how, bytes, 0);
     return bytes.byteLength;
   }
 

@@ -11,6 +11,7 @@ import {
   WRITER_SLEEP,
 } from './ring-sleep.js';
 import { SerialQueue } from './serial-queue.js';
+import { copyBytes } from '../copy-bytes.js';
 import type { Spinner } from '../spinner.js';
 
 /** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
@@ -158,7 +159,7 @@ export class RingSender<Out> {
     this.checkReader(false);
     const at = this.tx.reserve(bytes.byteLength);
     if (at < 0) return false;
-    this.tx.data.set(bytes, at);
+    copyBytes(this.tx.data, bytes, at);
     this.tx.publish(at, bytes.byteLength, bytes.byteLength);
     this.wakeReader();
     return true;
@@ -172,7 +173,7 @@ export class RingSender<Out> {
       const n = Math.min(piece, total - sent);
       // Abort counts only before the first piece is out: a message is never cut in the middle.
       const at = await this.reserveRecord(n, sent === 0 ? signal : undefined);
-      this.tx.data.set(bytes.subarray(sent, sent + n), at);
+      copyBytes(this.tx.data, bytes.subarray(sent, sent + n), at);
       this.tx.publish(at, n, sent === 0 ? total : CONTINUED);
       this.wakeReader();
       sent += n;

@@ -117,9 +117,13 @@ export class Ring {
     Atomics.store(this.h, side === 'writer' ? W_CLOSED : R_CLOSED, 1);
   }
 
-  /** The largest payload of one record: a quarter of the ring, so that writer and reader overlap. */
+  /**
+   * The largest payload of one record: a quarter of the ring (its 8-byte header on top), so that
+   * writer and reader overlap — and a message of exactly a quarter (1 MiB in a 4 MiB ring) travels
+   * whole, not in two pieces (the second of 8 bytes), which measured 6 to 8 times slower.
+   */
   get maxRecord(): number {
-    return this.capacity / 4 - RECORD_HEADER;
+    return this.capacity / 4;
   }
 
   // ---- writer side ----

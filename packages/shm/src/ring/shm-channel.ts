@@ -147,7 +147,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     return this.closedFlag;
   }
 
-  /** The largest buffer {@link ShmChannel.reserve} hands out: a quarter of the ring, less 8 bytes. */
+  /** The largest buffer {@link ShmChannel.reserve} hands out: a quarter of the ring. */
   get maxReserve(): number {
     return this.tx.maxRecord;
   }
