@@ -208,9 +208,6 @@ export class QueueRing {
     }
   }
 
-  /**
-   * Takes a redelivered record from behind the head (head lock held; takes the tail lock to scan,
-
   // ---------------------------------------------------------------- state
 
   /** Whether a get could find something now (a cheap hint: no lock). */
@@ -219,6 +216,17 @@ export class QueueRing {
       Atomics.load(this.i32, W_HEAD) !== Atomics.load(this.i32, W_TAIL) ||
       Atomics.load(this.i32, W_REQUEUED) > 0
     );
+  }
+
+  /**
+   * Whether a get that found the head record at `position` being written could now find something
+   * else: that record was committed or given up, the head moved, or a record was put back. (While it
+   * is being written {@link hasWork} holds, so a wait on that would never end if its writer died.)
+   */
+  hasWorkPastWriting(position: number): boolean {
+    if (Atomics.load(this.i32, W_REQUEUED) > 0) return true;
+    if (Atomics.load(this.i32, W_HEAD) !== position) return this.hasWork();
+    return stateOf(Atomics.load(this.ringI32, ((position & this.mask) >> 2) + R_STATE)) !== S_WRITING;
   }
 
   /** Messages waiting for a consumer (committed or being written), counted under the head lock. */

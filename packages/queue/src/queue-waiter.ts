@@ -112,7 +112,10 @@ export class QueueWaiter {
         return r;
       }
       if (ended) throw ended;
-      if (spinner.enabled && spinner.spin(() => ring.hasWork())) continue;
+      // A head record being written: spin for its commit, not for "work" (which it is already).
+      const position = r.kind === 'writing' ? r.position : undefined;
+      const ready = position === undefined ? () => ring.hasWork() : () => ring.hasWorkPastWriting(position);
+      if (spinner.enabled && spinner.spin(ready)) continue;
       // Read the counter, then arm, then look again (see put).
       const seen = Atomics.load(i32, W_NOT_EMPTY);
       Atomics.store(i32, W_CONSUMERS_ARMED, armToken(seen));

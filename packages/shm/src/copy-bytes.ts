@@ -11,7 +11,8 @@ const PIECE_BYTES = 512 * 1024;
  */
 export function copyBytes(dst: Uint8Array, src: Uint8Array, offset: number): void {
   const n = src.byteLength;
-  if (n <= PIECE_BYTES) {
+  // Within one buffer the two may overlap: `set` moves such bytes correctly, pieces might not.
+  if (n <= PIECE_BYTES || src.buffer === dst.buffer) {
     dst.set(src, offset);
     return;
   }

@@ -93,6 +93,12 @@ describe('copyBytes', () => {
       expect(dst.subarray(0, 9).every((b) => b === 0xee)).toBe(true);
       expect(dst.subarray(9 + size).every((b) => b === 0xee)).toBe(true);
     }
+    // Overlapping ranges of one buffer, as with set.
+    const both = bytes(3 << 20, 5);
+    const expected = both.slice();
+    expected.set(both.subarray(0, 2 << 20), 1 << 20);
+    copyBytes(both, both.subarray(0, 2 << 20), 1 << 20);
+    expect(Buffer.compare(both, expected)).toBe(0);
     // Nothing is copied when it does not fit, as with set.
     for (const size of [5, (1 << 20) + 1]) {
       const dst = new Uint8Array(size - 1);
