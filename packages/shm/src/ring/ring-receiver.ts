@@ -9,13 +9,12 @@ import {
   RingSleep,
   ringSpinner,
   RingWake,
+  SLEEP_SLICE_MS,
   WRITER_SLEEP,
 } from './ring-sleep.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Spinner } from '../spinner.js';
 
-/** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
-const SLEEP_SLICE_MS = 100;
 /**
  * A receiver that keeps waiting doubles its sleeps up to this (ms): an idle receiver wakes up about
  * once a second to check on its peer, and a peer that dies meanwhile is noticed within that.

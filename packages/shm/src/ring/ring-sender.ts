@@ -8,14 +8,13 @@ import {
   RingSleep,
   ringSpinner,
   RingWake,
+  SLEEP_SLICE_MS,
   WRITER_SLEEP,
 } from './ring-sleep.js';
 import { SerialQueue } from './serial-queue.js';
 import { copyBytes } from '../copy-bytes.js';
 import type { Spinner } from '../spinner.js';
 
-/** How long one sleep lasts before the sleeper re-checks its peer's liveness, in ms. */
-const SLEEP_SLICE_MS = 100;
 /** Least free room at the write position worth encoding a message into in place. */
 const IN_PLACE_MIN_ROOM = 64;
 

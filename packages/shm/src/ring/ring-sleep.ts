@@ -20,6 +20,9 @@ import {
   type RingSide,
 } from './ring.js';
 
+/** How long one sleep of a ring end lasts before it re-checks its peer's liveness, in ms. */
+export const SLEEP_SLICE_MS = 100;
+
 /**
  * The spinner of a ring end's waits (a receive for data, a send for room). No back-off when
  * preempted: measured, it made the channel slower on a loaded machine (its spin right after waking the
@@ -105,6 +108,7 @@ export class RingSleep {
   /** Ends a sleep now (at close: the sleeper then sees the channel closed). */
   interrupt(): void {
     this.bell?.interrupt();
+    futexWake(this.ring.h, this.words.futexWord);
   }
 
   /** Closes and removes the doorbell (at close, once nothing sleeps). */

@@ -9,9 +9,8 @@ import {
   type SendOptions,
 } from '@ipc/core';
 import { recvIntoTarget } from '@ipc/kit';
-import { futexWake } from '../futex.js';
 import { SharedMemory } from '../shared-memory.js';
-import { HEADER_BYTES, Ring, W_POS } from './ring.js';
+import { HEADER_BYTES, Ring } from './ring.js';
 import { RingReceiver } from './ring-receiver.js';
 import { RingSender } from './ring-sender.js';
 import { READER_SLEEP, removeDeadPeerBell, WRITER_SLEEP } from './ring-sleep.js';
@@ -240,8 +239,7 @@ export class ShmChannel<Out = unknown, In = Out> implements Channel<Out, In> {
     this.sender.closeBell();
     this.sender.wakeReaderAtClose();
     this.receiver.wakeWriterAtClose();
-    futexWake(this.rx.h, W_POS); // our own pending recv
-    this.receiver.interrupt();
+    this.receiver.interrupt(); // our own pending recv, however it sleeps
     await this.receiver.drain();
     this.receiver.closeBell();
     // A peer that died could not remove its doorbells: this end does.

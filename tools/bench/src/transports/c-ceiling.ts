@@ -10,6 +10,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchCase, ExternalRequest } from '../adapter.js';
 import { benchDir } from '../process/paths.js';
+import { W3_SOCKET_BUFFER_BYTES } from '../workloads/counts.js';
 
 /** Where compiled programs go (`IPC_BENCH_C_BUILD` to put them elsewhere). */
 const buildDir = process.env['IPC_BENCH_C_BUILD'] ?? join(benchDir, 'c', 'build');
@@ -53,8 +54,6 @@ function countArgs({ workload, counts }: ExternalRequest): string[] {
 }
 
 const unix = program('unix_ceiling');
-/** The socket buffers of `c-unix-socket-1m` (and of `ipc-socket-unix-1m`): 1 MiB. */
-const BULK_SOCKET_BUFFER = 1 << 20;
 const shm = program('shm_ceiling', ['-pthread']);
 
 export const cases: BenchCase[] = [
@@ -78,7 +77,7 @@ export const cases: BenchCase[] = [
     external: {
       command: (request) => ({
         file: unix.binary,
-        args: [...countArgs(request), String(BULK_SOCKET_BUFFER)],
+        args: [...countArgs(request), String(W3_SOCKET_BUFFER_BYTES)],
       }),
     },
   },

@@ -12,11 +12,9 @@ import { join } from 'node:path';
 import type { SocketChannel } from '@ipc/socket';
 import type { BenchCase, CaseContext, DriverContext, Link } from '../adapter.js';
 import { receivingInto } from '../links/receive-into-link.js';
+import { W3_SOCKET_BUFFER_BYTES } from '../workloads/counts.js';
 
 type Kind = 'unix' | 'tcp';
-
-/** `ipc-socket-unix-1m`'s socket buffers (as `c-unix-socket-1m`'s): 1 MiB. */
-const BULK_SOCKET_BUFFER = 1 << 20;
 
 /** The options both ends share: the codec, the frame limit and (`bulk`) 1 MiB socket buffers. */
 function channelOptions(
@@ -26,7 +24,7 @@ function channelOptions(
   return {
     codec: ctx.payload === 'bytes' ? 'raw' : 'msgpack',
     maxFrameBytes: 8 * 1024 * 1024,
-    ...(bulk ? { socketBufferBytes: BULK_SOCKET_BUFFER } : {}),
+    ...(bulk ? { socketBufferBytes: W3_SOCKET_BUFFER_BYTES } : {}),
   };
 }
 

@@ -18,6 +18,12 @@ export const FULL_COUNTS: Counts = {
   w4Messages: 200_000,
 };
 
+/**
+ * The socket buffers of the W3 cases that set them (`ipc-socket-unix-1m`, and `c-unix-socket-1m`
+ * beside it): 1 MiB, a whole message in flight.
+ */
+export const W3_SOCKET_BUFFER_BYTES = 1 << 20;
+
 /** `--quick`: a twentieth of the messages (W3: 32 MiB), one launch — the whole run in under a minute. */
 export const QUICK_COUNTS: Counts = {
   w1Warmup: 100,
