@@ -15,6 +15,7 @@ import type { AckableReceiver, Delivery, NackOptions } from './delivery.js';
 import { watchFolder, type FolderWatch } from './folder-watch.js';
 import { moveNoClobber } from './move-no-clobber.js';
 import { ensureSpool, spoolLayout, type SpoolLayout } from './spool-layout.js';
+import { claimableNames } from './spool-listing.js';
 import { isEndMarker } from './spool-names.js';
 import { recoverStale, registerConsumer, unregisterConsumer } from './spool-recover.js';
 
@@ -280,7 +281,11 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
           return;
         }
         this.next = 0;
-        if (this.listing.length === 0) return;
+        if (this.listing.length === 0) {
+          // Only names renamed in while it listed: list again soon (their events may have come already).
+          if (this.dirty) this.schedule();
+          return;
+        }
       }
       const name = this.listing[this.next++] as string;
       if (this.held.has(name)) continue; // same name as a file we still hold: later
@@ -306,21 +311,17 @@ export class SpoolReceiver<T = unknown> implements Receiver<T>, AckableReceiver<
   }
 
   /**
-   * Lists `new/` in name order. A directory listed while files are renamed into it may show a
-   * later file and miss an earlier one (ext4 lists big folders in hash order), so it is listed
-   * twice: only names of the second listing that the first one had, or that sort before the first
-   * one's last name, are taken now; the rest wait for the next listing.
+   * Lists `new/` in name order, twice, and keeps what {@link claimableNames} allows: a listing made
+   * while files are renamed in may show a later file and miss an earlier one of the same sender.
    */
   private list(): string[] {
     const visible = (n: string): boolean => !n.startsWith('.');
     const first = readdirSync(this.layout.new).filter(visible).sort();
     if (first.length === 0) return first;
-    const seen = new Set(first);
-    const last = first[first.length - 1] as string;
     const second = readdirSync(this.layout.new).filter(visible).sort();
-    const now = second.filter((n) => seen.has(n) || n < last);
-    if (now.length < second.length) this.dirty = true;
-    return now;
+    const { names, more } = claimableNames(first, second);
+    if (more) this.dirty = true;
+    return names;
   }
 
   private deliverFile(name: string): void {

@@ -62,7 +62,7 @@ const PASSES = 2;
 const MESSAGES = 200;
 
 describe('a spool with two producer and two consumer processes (the benchmark W4 case)', () => {
-  it(`ends every pass for both consumers, ${ROUNDS} rounds of ${PASSES} passes, fsync on and off`, async () => {
+  it(`ends every pass for both consumers, in each producer's order, ${ROUNDS} rounds of ${PASSES} passes, fsync on and off`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const dir = tempDir('ipc-file-w4-');
       const spool = join(dir.path, 'spool');
@@ -92,7 +92,15 @@ describe('a spool with two producer and two consumer processes (the benchmark W4
             20_000,
             () => `${where}: a consumer never got its stop message; spool: ${files(spool)}`,
           );
-          const parsed = reports.map((r) => JSON.parse(r) as { count: number; idSum: number });
+          const parsed = reports.map(
+            (r) => JSON.parse(r) as { count: number; idSum: number; outOfOrder: number[] },
+          );
+          // One producer's messages arrive in its send order, at each consumer (ids that came after a
+          // later id of their producer are listed).
+          expect({ where, outOfOrder: parsed.map((r) => r.outOfOrder) }).toEqual({
+            where,
+            outOfOrder: [[], []],
+          });
           expect(parsed.reduce((a, r) => a + r.count, 0)).toBe(MESSAGES);
           expect(parsed.reduce((a, r) => a + r.idSum, 0)).toBe((MESSAGES * (MESSAGES - 1)) / 2);
         }
