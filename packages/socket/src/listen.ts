@@ -42,6 +42,9 @@ export async function listen<Out = unknown, In = Out>(
   } else {
     server = createNetServer();
   }
+  // Made before the bind, so that it heeds connections from the first: one that arrives while the
+  // bind finishes (a client retrying the address) is served, not left unread on a socket no one holds.
+  const result = new SocketServer<Out, In>(server, parsed, options, allowed);
   const onAbort = (): void => void server.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -55,13 +58,11 @@ export async function listen<Out = unknown, In = Out>(
       await listenTcp(server, parsed.host, parsed.port, options.backlog);
       actual = { ...parsed, port: (server.address() as AddressInfo).port };
     }
+    result.listening(actual, remover);
     if (options.signal?.aborted) {
-      await new Promise((resolve) => server.close(resolve));
-      remover?.();
+      await result.close();
       throwIfAborted(options.signal);
     }
-    const result = new SocketServer<Out, In>(server, actual, options, allowed);
-    if (remover) result.setSocketFileRemover(remover);
     return result;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

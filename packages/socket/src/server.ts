@@ -65,11 +65,9 @@ export class SocketServer<Out = unknown, In = Out>
       options,
       allowed,
     );
+    // Heeded from before the bind: a connection that comes while `listen` finishes is served.
     const event = address.kind === 'tls' ? 'secureConnection' : 'connection';
     server.on(event, (socket: Socket) => void this.serve(socket));
-    server.on('error', (err) =>
-      this.report(toIpcError(err, 'ERR_INTERNAL', 'server error'), 'accept', undefined),
-    );
     if (address.kind === 'tls') {
       server.on('tlsClientError', (err: Error) =>
         this.report(toIpcError(err, 'ERR_AUTH', 'TLS handshake failed'), 'auth', undefined),
@@ -137,9 +135,16 @@ export class SocketServer<Out = unknown, In = Out>
     return this.accepted[Symbol.asyncIterator]();
   }
 
-  /** @internal Set by {@link listen}. */
-  setSocketFileRemover(remove: () => void): void {
-    this.removeSocketFile = remove;
+  /**
+   * @internal Called by {@link listen} once bound: the real address (TCP port 0), the socket file's
+   * remover, and from now on the server's errors go to `onError` (before, `listen` throws them).
+   */
+  listening(address: SocketAddress, removeSocketFile: (() => void) | undefined): void {
+    this.address = address;
+    this.removeSocketFile = removeSocketFile;
+    this.server.on('error', (err) =>
+      this.report(toIpcError(err, 'ERR_INTERNAL', 'server error'), 'accept', undefined),
+    );
   }
 
   private async serve(socket: Socket): Promise<void> {
