@@ -104,6 +104,19 @@ describe('ShmChannel doorbells (a sleeping receiver woken through a FIFO its eve
     await channel.close();
   }, 60_000);
 
+  it('removes its doorbells as its process exits without closing the channel (its peer still open)', async () => {
+    const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
+    const child = spawn(process.execPath, [join(FIXTURES, 'exit-unclosed.mjs'), channel.segment.name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(child, 'exit');
+    const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+    expect(chunk.toString()).toBe('sleeping\n');
+    expect(await exited).toEqual([0, null]);
+    expect(bellsOf(child.pid!)).toEqual([]);
+    await channel.close();
+  }, 60_000);
+
   it('removes the doorbell of a peer that was killed when it closes', async () => {
     const channel = ShmChannel.create<number>(uniqueName(), { spinMicros: 0 });
     const child = await echoPeer(channel.segment.name);

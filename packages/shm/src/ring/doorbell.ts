@@ -18,6 +18,30 @@ export function doorbellPath(pid: number, id: number): string {
   return `${SHM_DIR}/${temporaryName(pid, `bell-${id}`)}`;
 }
 
+/** The doorbells this process has open, removed by {@link removeOpenBellsAtExit} if it exits without closing them. */
+const openBells = new Set<string>();
+let exitHooked = false;
+
+/**
+ * Removes this process's open doorbells as it exits (`process.exit`, or the event loop ran out with a
+ * channel never closed): a name that says this pid is this process's to remove, and a peer that
+ * closed first can no longer do it. Only a killed process leaves its doorbells behind (then the
+ * surviving end or `cleanupStale` removes them).
+ */
+function removeOpenBellsAtExit(): void {
+  for (const path of openBells) removeQuietly(path);
+  openBells.clear();
+}
+
+/** Counts `path` among this process's open doorbells (see {@link removeOpenBellsAtExit}). */
+function trackOpenBell(path: string): void {
+  if (!exitHooked) {
+    process.once('exit', removeOpenBellsAtExit);
+    exitHooked = true;
+  }
+  openBells.add(path);
+}
+
 /**
  * A doorbell: a FIFO that this process's event loop polls and the other end of a ring writes a byte
  * to (see {@link BellRinger}) to wake it — a reader waiting for data, a writer waiting for room.
@@ -25,9 +49,9 @@ export function doorbellPath(pid: number, id: number): string {
  * wait needs two (the futex wakes the waiter thread, which then wakes the event loop): on an
  * oversubscribed machine every hop waits for a CPU, so that second hop costs more than the system call
  * saved. Made by the sleeper at its first sleep (owner-only, or the segment's mode) under a name that
- * says its pid, removed on close; a dead process's is removed by the surviving end or `cleanupStale`.
- * Bytes that arrive while nobody waits only make the next wait return at once: the caller re-checks
- * its ring after every wait, as after a futex wait.
+ * says its pid, removed on close or as the process exits; a killed process's is removed by the
+ * surviving end or `cleanupStale`. Bytes that arrive while nobody waits only make the next wait return
+ * at once: the caller re-checks its ring after every wait, as after a futex wait.
  */
 export class Doorbell {
   private readonly socket: Socket;
@@ -71,6 +95,7 @@ export class Doorbell {
       try {
         // Read-write: the FIFO never reports end-of-file, whoever closes their end.
         const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+        trackOpenBell(path);
         return new Doorbell(id, path, fd);
       } catch {
         removeQuietly(path);
@@ -121,6 +146,7 @@ export class Doorbell {
     this.closed = true;
     this.socket.destroy();
     removeQuietly(this.path);
+    openBells.delete(this.path);
   }
 
   private rang(): void {
