@@ -1,7 +1,13 @@
 import { futexWake, type OwnerIds } from '@ipc/shm';
+import { QueueBells, removeDeadBells } from './queue-bells.js';
 import {
   E_CLAIMS,
+  E_GET_BELL,
+  E_GET_SLEEPERS,
   E_OWNER,
+  E_PID,
+  E_PUT_BELL,
+  E_PUT_SLEEPERS,
   E_RECEIVERS,
   E_SENDERS,
   E_UNFINISHED,
@@ -26,12 +32,21 @@ import {
  */
 export class ProcessTable {
   readonly #entry: number;
+  /** This process's doorbells on the queue, and the ringing of the others'. */
+  readonly bells: QueueBells;
 
+  /**
+   * @param i32 - the queue's header words
+   * @param ids - the owner ids of the segment's users
+   * @param mode - the segment's permission bits (for the doorbells)
+   */
   constructor(
     private readonly i32: Int32Array,
     private readonly ids: OwnerIds,
+    mode: number,
   ) {
     this.#entry = TABLE_I32 + ((ids.selfId & 0xff) - 1) * ENTRY_WORDS;
+    this.bells = new QueueBells(i32, this.#entry, mode);
   }
 
   /** Takes this process's entry (clearing what a dead former holder of the slot left). Idempotent. */
@@ -44,11 +59,15 @@ export class ProcessTable {
     Atomics.store(this.i32, at + E_RECEIVERS, 0);
     Atomics.store(this.i32, at + E_UNFINISHED, 0);
     Atomics.store(this.i32, at + E_CLAIMS, 0);
+    for (const word of [E_PID, E_GET_BELL, E_GET_SLEEPERS, E_PUT_BELL, E_PUT_SLEEPERS]) {
+      Atomics.store(this.i32, at + word, 0);
+    }
     Atomics.store(this.i32, at + E_OWNER, this.ids.selfId);
   }
 
   /** Gives this process's entry back (its counts are taken back as if it had closed everything). */
   leave(): void {
+    this.bells.close();
     const at = this.#entry;
     if (Atomics.load(this.i32, at + E_OWNER) === this.ids.selfId) this.#clear(at, this.ids.selfId, false);
   }
@@ -147,6 +166,8 @@ export class ProcessTable {
     const receivers = Atomics.exchange(this.i32, at + E_RECEIVERS, 0);
     Atomics.exchange(this.i32, at + E_UNFINISHED, 0);
     const claims = Atomics.exchange(this.i32, at + E_CLAIMS, 0);
+    // A dead process's doorbells are gone with it (this process's own were closed by leave()).
+    if (died) removeDeadBells(this.i32, at);
     // A dead process's claims are still in the ring until a recovery puts them back: keep watching.
     if (died && claims > 0) Atomics.add(this.i32, W_ORPHANED_CLAIMS, claims);
     if (senders !== 0) {

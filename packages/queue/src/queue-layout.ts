@@ -6,8 +6,8 @@
  * ```
  * [0, 1024)      header words (below)
  * [1024, 17408)  process table: 256 entries of 16 int32, one cache line each (owner id, open senders,
- *                open receivers, unfinished tasks; the rest unused): a consumer counting its tasks
- *                does not steal the line another consumer counts on
+ *                open receivers, unfinished tasks, claims, pid, doorbells and their sleepers; the
+ *                rest unused): a consumer counting its tasks does not steal the line another counts on
  * [20480, …)     the ring: `capacity` bytes (a power of two) of records
  * ```
  *
@@ -18,8 +18,8 @@
 
 /** `'IPCQ'`: the header's first word once the queue is ready. */
 export const MAGIC = 0x51435049;
-/** The layout's version. */
-export const VERSION = 2;
+/** The layout's version (3: doorbells in the process table). */
+export const VERSION = 3;
 
 // Header words (int32 index).
 export const W_MAGIC = 0;
@@ -55,9 +55,13 @@ export const W_REQUEUED_FROM = 39;
 export const W_NOT_EMPTY = 48;
 /** Set by a consumer about to sleep on {@link W_NOT_EMPTY}; whoever makes a message available and clears it wakes the sleepers. */
 export const W_CONSUMERS_ARMED = 49;
+/** Gets asleep on a doorbell, in every process (see `QueueBells`): a notifier with none to ring skips the table. */
+export const W_GET_BELL_SLEEPERS = 50;
 export const W_NOT_FULL = 64;
 /** Set by a producer about to sleep on {@link W_NOT_FULL}; whoever frees a record and clears it wakes the sleepers. */
 export const W_PRODUCERS_ARMED = 65;
+/** Puts asleep on a doorbell, in every process. */
+export const W_PUT_BELL_SLEEPERS = 66;
 export const W_JOIN = 80;
 export const W_JOIN_WAITERS = 81;
 
@@ -71,6 +75,16 @@ export const E_RECEIVERS = 2;
 export const E_UNFINISHED = 3;
 /** Records this process claimed and has not returned, released or converted yet. */
 export const E_CLAIMS = 4;
+/** The process's pid (its doorbells are named after it), written with its first doorbell. */
+export const E_PID = 5;
+/** The id of the doorbell its gets sleep on (0: none; they sleep on the futex). */
+export const E_GET_BELL = 6;
+/** How many of its gets sleep on that doorbell now. */
+export const E_GET_SLEEPERS = 7;
+/** The id of the doorbell its puts sleep on (0: none). */
+export const E_PUT_BELL = 8;
+/** How many of its puts sleep on that doorbell now. */
+export const E_PUT_SLEEPERS = 9;
 
 /** Where the ring starts, in bytes. */
 export const RING_OFFSET = 20480;

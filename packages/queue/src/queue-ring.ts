@@ -1,4 +1,5 @@
 import { copyBytes, futexWake, type OwnerIds } from '@ipc/shm';
+import { sideOf, type QueueBells } from './queue-bells.js';
 import {
   R_BYTES,
   R_LENGTH,
@@ -65,6 +66,8 @@ export class QueueRing {
     buffer: ArrayBuffer,
     /** The owner ids of the processes using the queue (this one's, and who is alive). */
     readonly ids: OwnerIds,
+    /** Rings the doorbells of the sleepers a wake-up is for. */
+    private readonly bells: QueueBells,
   ) {
     this.i32 = new Int32Array(buffer, 0, RING_OFFSET / 4);
     this.capacity = this.i32[2] ?? 0;
@@ -295,6 +298,7 @@ export class QueueRing {
   #wake(counterWord: number): void {
     Atomics.add(this.i32, counterWord, 1);
     futexWake(this.i32, counterWord);
+    this.bells.ring(sideOf(counterWord));
   }
 
   /** Wakes every consumer sleeping on {@link W_NOT_EMPTY}, armed or not. */

@@ -87,9 +87,14 @@ export function openSegment(name: string): QueueSegment {
       if (Atomics.load(i32, W_MAGIC) !== 0 || Date.now() > until) throw notAQueue(name);
       futexWaitSync(i32, W_MAGIC, 0, 5);
     }
-    const capacity = Atomics.load(i32, W_CAPACITY);
-    if (Atomics.load(i32, W_VERSION) !== VERSION || segmentBytes(capacity) !== shm.size)
-      throw notAQueue(name);
+    const version = Atomics.load(i32, W_VERSION);
+    if (version !== VERSION) {
+      throw new IpcError(
+        'ERR_INVALID_ARGUMENT',
+        `queue ${name} has layout ${version}, made by another version of @ipc/queue (this one reads layout ${VERSION}): open it with the same version as its other users`,
+      );
+    }
+    if (segmentBytes(Atomics.load(i32, W_CAPACITY)) !== shm.size) throw notAQueue(name);
     return { shm, i32, ids: shm.waitStrategy() };
   } catch (err) {
     shm.close();

@@ -1,5 +1,6 @@
-import { throwIfAborted } from '@ipc/core';
-import { futexSleep, Spinner } from '@ipc/shm';
+import { throwIfAborted, type WaitResult } from '@ipc/core';
+import { futexSleep, Spinner, type Doorbell } from '@ipc/shm';
+import type { QueueBells } from './queue-bells.js';
 import type { ProcessTable } from './process-table.js';
 import { LIVENESS_MS, timedOut } from './queue-deadline.js';
 import {
@@ -29,13 +30,15 @@ export interface WaitFor {
 /**
  * The slow paths of a queue handle's put and get: when the ring is full (or empty) they spin
  * briefly (an adaptive budget, see `Spinner` in `@ipc/shm`: none on an oversubscribed machine),
- * then sleep on the `W_NOT_FULL` (`W_NOT_EMPTY`) counter after arming the producers' (consumers')
- * flag, so that whoever frees room (puts a message) wakes them; a sleep that times out checks on
- * other processes and recovers what dead ones hold.
+ * then sleep — on their process's doorbell (see `QueueBells`), or on the `W_NOT_FULL` (`W_NOT_EMPTY`)
+ * futex counter — after arming the producers' (consumers') flag, so that whoever frees room (puts a
+ * message) wakes them; a sleep that times out checks on other processes and recovers what dead ones
+ * hold.
  */
 export class QueueWaiter {
   private readonly putSpin: Spinner;
   private readonly takeSpin: Spinner;
+  private readonly bells: QueueBells;
 
   constructor(
     private readonly ring: QueueRing,
@@ -45,6 +48,7 @@ export class QueueWaiter {
   ) {
     this.putSpin = new Spinner(spinMicros);
     this.takeSpin = new Spinner(spinMicros);
+    this.bells = table.bells;
   }
 
   /** Puts `bytes`, waiting for room. */
@@ -69,12 +73,17 @@ export class QueueWaiter {
       // Read the counter, then arm, then look again: a consumer that frees room after the look sees
       // the flag and bumps the counter (a notifier clears only the arming it saw, after waking).
       const seen = Atomics.load(i32, W_NOT_FULL);
-      Atomics.store(i32, W_PRODUCERS_ARMED, armToken(seen));
-      const again = ring.put(bytes);
-      if (again === 'ok') return;
-      if (again === 'locked') continue;
-      const ms = this.sleepMs(wait, LIVENESS_MS);
-      const woken = await futexSleep(i32, W_NOT_FULL, seen, ms, wait.signal);
+      const bell = this.bells.asleep('put');
+      let woken: WaitResult;
+      try {
+        Atomics.store(i32, W_PRODUCERS_ARMED, armToken(seen));
+        const again = ring.put(bytes);
+        if (again === 'ok') return;
+        if (again === 'locked') continue;
+        woken = await this.sleep(bell, W_NOT_FULL, seen, this.sleepMs(wait, LIVENESS_MS), wait.signal);
+      } finally {
+        if (bell) this.bells.awake('put');
+      }
       slept = true;
       if (woken === 'timed-out') {
         // Room may be held by a dead consumer (a take it never finished, a delivery never acked).
@@ -118,15 +127,36 @@ export class QueueWaiter {
       if (spinner.enabled && spinner.spin(ready)) continue;
       // Read the counter, then arm, then look again (see put).
       const seen = Atomics.load(i32, W_NOT_EMPTY);
-      Atomics.store(i32, W_CONSUMERS_ARMED, armToken(seen));
-      const again = taker.take(visibility);
-      if (again.kind === 'message') return again;
-      if (again.kind === 'locked') continue;
-      const ms = this.sleepMs(wait, needsWatch(ring, this.table, again) ? LIVENESS_MS : undefined);
-      const woken = await futexSleep(i32, W_NOT_EMPTY, seen, ms, wait.signal);
+      const bell = this.bells.asleep('get');
+      let woken: WaitResult;
+      try {
+        Atomics.store(i32, W_CONSUMERS_ARMED, armToken(seen));
+        const again = taker.take(visibility);
+        if (again.kind === 'message') return again;
+        if (again.kind === 'locked') continue;
+        const ms = this.sleepMs(wait, needsWatch(ring, this.table, again) ? LIVENESS_MS : undefined);
+        woken = await this.sleep(bell, W_NOT_EMPTY, seen, ms, wait.signal);
+      } finally {
+        if (bell) this.bells.awake('get');
+      }
       slept = true;
       if (woken === 'timed-out') recoverDead(ring, this.table);
     }
+  }
+
+  /**
+   * Sleeps on this process's doorbell when it has one (`bell`), else on the futex counter `word`
+   * (woken when it is no longer `seen`): at most `ms` (undefined: no limit).
+   */
+  private sleep(
+    bell: Doorbell | undefined,
+    word: number,
+    seen: number,
+    ms: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<WaitResult> {
+    if (bell) return this.bells.sleep(bell, ms, signal);
+    return futexSleep(this.ring.i32, word, seen, ms, signal);
   }
 
   /** How long the next sleep may last: up to the deadline (`ERR_TIMEOUT` once passed) and `watchMs`. */

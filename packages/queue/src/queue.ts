@@ -81,7 +81,7 @@ export class Queue<T = unknown> implements Receiver<T>, AckableReceiver<T> {
     this.#visibility = visibility;
     const table = enterQueue(segment);
     this.#table = table;
-    const ring = new QueueRing(segment.shm.buffer, segment.ids);
+    const ring = new QueueRing(segment.shm.buffer, segment.ids, table.bells);
     this.#ring = ring;
     this.#taker = new QueueTaker(
       ring,
@@ -385,6 +385,7 @@ export class Queue<T = unknown> implements Receiver<T>, AckableReceiver<T> {
     await this.#giveBackUnsettled();
     const i32 = this.#i32;
     for (const word of [W_NOT_EMPTY, W_NOT_FULL, W_JOIN]) futexWake(i32, word);
+    this.#table.bells.interrupt();
     this.#ring.tailLock.wakeAll();
     this.#ring.headLock.wakeAll();
     leaveQueue(this.#segment);

@@ -86,6 +86,20 @@ test('bad arguments and use after close get IpcErrors with codes', async () => {
   } finally {
     other.close();
   }
+  // A queue of another layout (an earlier @ipc/queue): refused, saying so.
+  const older = createQueue(uniqueName(PREFIX));
+  const header = SharedMemory.open(older.name);
+  const version = new Int32Array(header.buffer, 0, 2);
+  const own = Atomics.exchange(version, 1, 2);
+  try {
+    expect(() => openQueue(older.name)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/layout 2/) }),
+    );
+  } finally {
+    Atomics.store(version, 1, own);
+    header.close();
+    await older.close();
+  }
 });
 
 test('the segment is 0600 and goes with the last process that closes it, whoever created it', async () => {

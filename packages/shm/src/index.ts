@@ -36,6 +36,7 @@ export {
   type TypedArrayOf,
 } from './element-type.js';
 export { ShmChannel, type ShmChannelOptions } from './ring/shm-channel.js';
+export { BellRinger, Doorbell, removeDoorbell, type BellIdSlot } from './ring/doorbell.js';
 export { mapFile, type MapFileOptions, type MappedFile } from './map-file.js';
 export { cleanupStale, type CleanupStaleOptions } from './cleanup-stale.js';
 export type { SegmentLifetime } from './segment-trailer.js';

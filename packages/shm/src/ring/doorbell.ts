@@ -18,6 +18,14 @@ export function doorbellPath(pid: number, id: number): string {
   return `${SHM_DIR}/${temporaryName(pid, `bell-${id}`)}`;
 }
 
+/** Where a doorbell's id is recorded for the processes that ring it (see {@link Doorbell.create}). */
+export interface BellIdSlot {
+  /** Records `id`; false when the slot is taken (then no doorbell is made). */
+  claim(id: number): boolean;
+  /** Forgets `id` (its FIFO could not be made). */
+  release(id: number): void;
+}
+
 /** The doorbells this process has open, removed by {@link removeOpenBellsAtExit} if it exits without closing them. */
 const openBells = new Set<string>();
 let exitHooked = false;
@@ -51,12 +59,13 @@ function trackOpenBell(path: string): void {
  * saved. Made by the sleeper at its first sleep (owner-only, or the segment's mode) under a name that
  * says its pid, removed on close or as the process exits; a killed process's is removed by the
  * surviving end or `cleanupStale`. Bytes that arrive while nobody waits only make the next wait return
- * at once: the caller re-checks its ring after every wait, as after a futex wait.
+ * at once: the caller re-checks its ring after every wait, as after a futex wait. Exported for
+ * `@ipc/queue`, whose gets and puts sleep on one too.
  */
 export class Doorbell {
   private readonly socket: Socket;
   private readonly scratch = new Uint8Array(64);
-  private waiter: ((result: WaitResult) => void) | undefined;
+  private readonly waiters = new Set<(result: WaitResult) => void>();
   private closed = false;
 
   private constructor(
@@ -80,15 +89,19 @@ export class Doorbell {
 
   /**
    * Makes a doorbell with permission bits `mode`, or returns undefined where that cannot be done (no
-   * FIFOs in `/dev/shm`, an old addon): the reader then sleeps on the futex.
+   * FIFOs in `/dev/shm`, an old addon; or `slot` refused the id): the reader then sleeps on the futex.
+   * With a `slot`, the id is recorded there before the FIFO exists, so that whoever finds this process
+   * dead removes the FIFO even if it was killed while making it.
    */
-  static create(mode: number): Doorbell | undefined {
+  static create(mode: number, slot?: BellIdSlot): Doorbell | undefined {
     for (let tries = 0; tries < NAME_TRIES; tries++) {
       const id = randomInt(1, 2 ** 31 - 1);
+      if (slot && !slot.claim(id)) return undefined;
       const path = doorbellPath(process.pid, id);
       try {
         addon().mkfifo(path, mode);
       } catch (err) {
+        slot?.release(id);
         if ((err as { errno?: unknown }).errno === osConstants.errno.EEXIST) continue;
         return undefined;
       }
@@ -99,6 +112,7 @@ export class Doorbell {
         return new Doorbell(id, path, fd);
       } catch {
         removeQuietly(path);
+        slot?.release(id);
         return undefined;
       }
     }
@@ -107,7 +121,7 @@ export class Doorbell {
 
   /**
    * Sleeps until the bell rings (`'ok'`), `ms` pass (`'timed-out'`; undefined: no limit) or `signal`
-   * fires (rejects with `ERR_ABORTED`). One wait at a time.
+   * fires (rejects with `ERR_ABORTED`). Several waits may be pending at once: a ring ends them all.
    */
   wait(ms: number | undefined, signal: AbortSignal | undefined): Promise<WaitResult> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
@@ -119,27 +133,28 @@ export class Doorbell {
         reject(abortError(signal as AbortSignal));
       };
       const finish = (): void => {
-        this.waiter = undefined;
+        this.waiters.delete(waiter);
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        if (!this.closed) this.socket.unref();
+        if (!this.closed && this.waiters.size === 0) this.socket.unref();
       };
-      this.waiter = (result) => {
+      const waiter = (result: WaitResult): void => {
         finish();
         resolve(result);
       };
-      if (ms !== undefined) timer = setTimeout(() => this.waiter?.('timed-out'), ms);
+      this.waiters.add(waiter);
+      if (ms !== undefined) timer = setTimeout(() => waiter('timed-out'), ms);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.socket.ref();
     });
   }
 
-  /** Ends the pending wait now, as if the bell rang (at close). */
+  /** Ends the pending waits now, as if the bell rang (at close; or woken from this process). */
   interrupt(): void {
     this.rang();
   }
 
-  /** Ends the pending wait, closes the FIFO and removes its name. Idempotent. */
+  /** Ends the pending waits, closes the FIFO and removes its name. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.rang();
@@ -150,13 +165,13 @@ export class Doorbell {
   }
 
   private rang(): void {
-    this.waiter?.('ok');
+    for (const waiter of this.waiters) waiter('ok');
   }
 }
 
 /**
  * The ringing side of a {@link Doorbell}: opens it by path (once per pid and bell id, kept open) and
- * writes one byte to ring it.
+ * writes one byte to ring it. Exported for `@ipc/queue`.
  */
 export class BellRinger {
   private fd = -1;
