@@ -3,7 +3,10 @@ import { connect, listen, type SocketAddress, type SocketChannel } from '@ipc/so
 import { freshAddress } from './fixtures/servers.js';
 
 /** Connects to `address` again and again until it works (or `stop` says so); resolves with the client. */
-async function connectWhenUp(address: SocketAddress, stop: { done: boolean }): Promise<SocketChannel | undefined> {
+async function connectWhenUp(
+  address: SocketAddress,
+  stop: { done: boolean },
+): Promise<SocketChannel | undefined> {
   while (!stop.done) {
     try {
       return await connect(address);
