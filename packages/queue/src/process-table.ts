@@ -3,10 +3,12 @@ import { QueueBells, removeDeadBells } from './queue-bells.js';
 import {
   E_CLAIMS,
   E_GET_BELL,
+  E_GET_BELL_FAILED,
   E_GET_SLEEPERS,
   E_OWNER,
   E_PID,
   E_PUT_BELL,
+  E_PUT_BELL_FAILED,
   E_PUT_SLEEPERS,
   E_RECEIVERS,
   E_SENDERS,
@@ -59,7 +61,15 @@ export class ProcessTable {
     Atomics.store(this.i32, at + E_RECEIVERS, 0);
     Atomics.store(this.i32, at + E_UNFINISHED, 0);
     Atomics.store(this.i32, at + E_CLAIMS, 0);
-    for (const word of [E_PID, E_GET_BELL, E_GET_SLEEPERS, E_PUT_BELL, E_PUT_SLEEPERS]) {
+    for (const word of [
+      E_PID,
+      E_GET_BELL,
+      E_GET_SLEEPERS,
+      E_GET_BELL_FAILED,
+      E_PUT_BELL,
+      E_PUT_SLEEPERS,
+      E_PUT_BELL_FAILED,
+    ]) {
       Atomics.store(this.i32, at + word, 0);
     }
     Atomics.store(this.i32, at + E_OWNER, this.ids.selfId);

@@ -2,9 +2,11 @@ import { BellRinger, Doorbell, removeDoorbell } from '@ipc/shm';
 import type { WaitResult } from '@ipc/core';
 import {
   E_GET_BELL,
+  E_GET_BELL_FAILED,
   E_GET_SLEEPERS,
   E_PID,
   E_PUT_BELL,
+  E_PUT_BELL_FAILED,
   E_PUT_SLEEPERS,
   ENTRY_WORDS,
   TABLE_ENTRIES,
@@ -96,12 +98,13 @@ export class QueueBells {
         continue;
       }
       const pid = Atomics.load(i32, at + E_PID);
-      if (id === 0 || pid === 0) continue;
+      if (id === 0 || pid === 0 || Atomics.load(i32, at + failedWord(side)) !== 0) continue;
       const key = at * 2 + (side === 'get' ? 0 : 1);
       let ringer = this.#ringers.get(key);
       if (!ringer) this.#ringers.set(key, (ringer = new BellRinger()));
-      // A bell that cannot be rung (removed by hand): its process goes back to the futex.
-      if (!ringer.ring(pid, id)) Atomics.compareExchange(i32, at + bellWord, id, 0);
+      // A bell that cannot be rung (its process died, or it was removed by hand): its process, if
+      // alive, goes back to the futex. Its id stays, for whoever removes a dead process's doorbells.
+      if (!ringer.ring(pid, id)) Atomics.store(i32, at + failedWord(side), 1);
     }
   }
 
@@ -143,8 +146,9 @@ export class QueueBells {
       this.#bells[side] = bell ?? null;
       return bell;
     }
-    if (Atomics.load(this.i32, word) !== bell.id) {
+    if (Atomics.load(this.i32, this.#entry + failedWord(side)) !== 0) {
       // A notifier could not ring it: futex from now on.
+      Atomics.compareExchange(this.i32, word, bell.id, 0);
       bell.close();
       this.#bells[side] = null;
       return undefined;
@@ -158,6 +162,7 @@ export function removeDeadBells(i32: Int32Array, at: number): void {
   const pid = Atomics.exchange(i32, at + E_PID, 0);
   for (const side of ['get', 'put'] as const) {
     const id = Atomics.exchange(i32, at + bellIdWord(side), 0);
+    Atomics.store(i32, at + failedWord(side), 0);
     const asleep = Atomics.exchange(i32, at + sleepersWord(side), 0);
     if (asleep > 0) Atomics.sub(i32, totalWord(side), asleep);
     if (pid !== 0 && id !== 0) removeDoorbell(pid, id);
@@ -175,6 +180,10 @@ function sleepersWord(side: SleepSide): number {
 
 function bellIdWord(side: SleepSide): number {
   return side === 'get' ? E_GET_BELL : E_PUT_BELL;
+}
+
+function failedWord(side: SleepSide): number {
+  return side === 'get' ? E_GET_BELL_FAILED : E_PUT_BELL_FAILED;
 }
 
 function totalWord(side: SleepSide): number {

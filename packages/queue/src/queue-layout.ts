@@ -85,6 +85,10 @@ export const E_GET_SLEEPERS = 7;
 export const E_PUT_BELL = 8;
 /** How many of its puts sleep on that doorbell now. */
 export const E_PUT_SLEEPERS = 9;
+/** Set by a notifier that could not ring the gets' doorbell: its process sleeps on the futex from then on. */
+export const E_GET_BELL_FAILED = 10;
+/** Set by a notifier that could not ring the puts' doorbell. */
+export const E_PUT_BELL_FAILED = 11;
 
 /** Where the ring starts, in bytes. */
 export const RING_OFFSET = 20480;

@@ -103,6 +103,25 @@ describe('queue doorbells (a sleeping get is woken through a FIFO its event loop
     }
   }, 60_000);
 
+  it('removes the doorbell of a put killed asleep that a later get failed to ring, at the last close', async () => {
+    // A 4 MiB message fills an 8 MiB ring: the producer's second put sleeps on its doorbell.
+    const queue = createQueue<Uint8Array>(uniqueName(PREFIX), { capacityBytes: 8 << 20, codec: 'raw' });
+    const producer = fixture('big-producer.mjs', [queue.name]);
+    const ready = (async () => {
+      for await (const chunk of producer.stdout!) if (String(chunk).includes('ready')) return;
+    })();
+    await ready;
+    producer.stdin!.write('go\n');
+    const bell = await bellOf(producer.pid!);
+    producer.kill('SIGKILL');
+    await exited(producer);
+    // Freeing room wakes the sleeping puts: the dead producer's doorbell cannot be rung.
+    expect((await queue.get()).byteLength).toBe(4 << 20);
+    expect(readdirSync('/dev/shm')).toContain(bell);
+    await queue.close();
+    expect(readdirSync('/dev/shm')).not.toContain(bell);
+  }, 60_000);
+
   it('removes the doorbell of a process killed while it slept, at the close of the last user', async () => {
     const queue = createQueue<string>(uniqueName(PREFIX), { spinMicros: 0 });
     const { child, get } = getter(queue.name);

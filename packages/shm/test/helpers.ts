@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import childProcess, { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProcessAlive } from '@ipc/kit';
@@ -28,15 +28,26 @@ export function run(cmd: string, args: string[], input?: string): Promise<string
   });
 }
 
+/** The pids of the child processes this test file started (recorded by `child-pids.cjs`). */
+function childPids(): ReadonlySet<number> {
+  const record = (childProcess as unknown as Record<symbol, { pids: Set<number> } | undefined>)[
+    Symbol.for('@ipc/shm test: child pids')
+  ];
+  return record?.pids ?? new Set();
+}
+
 /**
  * The names in /dev/shm that this test process or its children made and left (`ipc-test-<pid>-…`), and
- * temporaries and doorbells (`.ipc-shm-<pid>-…`) of this process or of dead ones — not those of other
- * test files' processes still running.
+ * temporaries and doorbells (`.ipc-shm-<pid>-…`) of this process or of the dead processes it started —
+ * not those of other test files' processes (which may be killed on purpose, their survivor not closed
+ * yet).
  */
 export function leftovers(): string[] {
+  const children = childPids();
   return readdirSync('/dev/shm').filter((n) => {
     if (n.startsWith(`ipc-test-${process.pid}-`)) return true;
     const owner = temporaryOwner(n);
-    return owner !== undefined && (owner === process.pid || !isProcessAlive(owner, 0));
+    if (owner === undefined) return false;
+    return owner === process.pid || (children.has(owner) && !isProcessAlive(owner, 0));
   });
 }
