@@ -3,24 +3,17 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import { uniqueName } from '@ipc/core/testing';
+import { entriesStartingWith, entryStartingWith, uniqueName } from '@ipc/core/testing';
 import { createQueue } from '@ipc/queue';
 import { exited, fixture, segments } from './helpers.js';
 
 const PREFIX = `ipcq-bell-${process.pid}`;
 
-function bellsOf(pid: number): string[] {
-  return readdirSync('/dev/shm').filter((n) => n.startsWith(`.ipc-shm-${pid}-bell-`));
-}
+/** The doorbells (FIFOs in /dev/shm) of the process `pid`. */
+const bellsOf = (pid: number): string[] => entriesStartingWith('/dev/shm', `.ipc-shm-${pid}-bell-`);
 
-/** Waits until the process `pid` has made a doorbell (its get went to sleep). */
-async function bellOf(pid: number): Promise<string> {
-  for (;;) {
-    const [bell] = bellsOf(pid);
-    if (bell !== undefined) return bell;
-    await sleep(5);
-  }
-}
+/** Waits until the process `pid` has made a doorbell (one of its calls went to sleep). */
+const bellOf = (pid: number): Promise<string> => entryStartingWith('/dev/shm', `.ipc-shm-${pid}-bell-`);
 
 /** A child holding the queue open: `get()` asks it for one message, `stats()` for its futex waits. */
 function getter(name: string): {

@@ -2,26 +2,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { uniqueName } from '@ipc/core/testing';
+import { entriesStartingWith, entryStartingWith, uniqueName } from '@ipc/core/testing';
 import { cleanupStale, SharedMemory, ShmChannel } from '@ipc/shm';
 import { FIXTURES, leftovers } from './helpers.js';
 
 /** Header word of a ring: "the writer rings doorbells" (see ring.ts). */
 const W_RINGS_BELLS = 47;
 
-function bellsOf(pid: number): string[] {
-  return readdirSync('/dev/shm').filter((n) => n.startsWith(`.ipc-shm-${pid}-bell-`));
-}
+/** The doorbells (FIFOs in /dev/shm) of the process `pid`. */
+const bellsOf = (pid: number): string[] => entriesStartingWith('/dev/shm', `.ipc-shm-${pid}-bell-`);
 
-async function bellOf(pid: number): Promise<string> {
-  for (;;) {
-    const [bell] = bellsOf(pid);
-    if (bell !== undefined) return bell;
-    await sleep(5);
-  }
-}
+/** Waits until the process `pid` has made a doorbell (one of its calls went to sleep). */
+const bellOf = (pid: number): Promise<string> => entryStartingWith('/dev/shm', `.ipc-shm-${pid}-bell-`);
 
 async function echoPeer(name: string, codec = 'msgpack'): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(FIXTURES, 'echo-peer.mjs'), name], {

@@ -30,6 +30,7 @@ export {
 } from './recv-into-conformance.js';
 export { childEchoPeer } from './child-echo-peer.js';
 export { tempDir, uniqueName } from './temp-path.js';
+export { entriesStartingWith, entryStartingWith } from './dir-entries.js';
 export {
   PYTHON_ECHO_PEER,
   pythonEchoPeerArgs,
