@@ -122,9 +122,16 @@ export class RingSleep {
     const words = this.words;
     if (Atomics.load(h, words.ringsBells) !== 1 || Atomics.load(h, words.bellFailed) !== 0) return undefined;
     if (this.bell === undefined && !this.noBell && !this.isClosed()) {
-      this.bell = Doorbell.create(this.bellMode());
+      // The id goes into the ring before the FIFO is made: killed in between, this process leaves
+      // nothing its peer (or `cleanupStale`) cannot find.
+      this.bell = Doorbell.create(this.bellMode(), {
+        claim: (id) => {
+          Atomics.store(h, words.bellId, id);
+          return true;
+        },
+        release: (id) => void Atomics.compareExchange(h, words.bellId, id, 0),
+      });
       if (this.bell === undefined) this.noBell = true;
-      else Atomics.store(h, words.bellId, this.bell.id);
     }
     return this.bell;
   }
