@@ -1,15 +1,9 @@
 import { futexWake, type OwnerIds } from '@ipc/shm';
-import { QueueBells, removeDeadBells } from './queue-bells.js';
+import { decrementIfPositive } from './decrement-if-positive.js';
+import { clearBellWords, QueueBells, removeDeadBells } from './queue-bells.js';
 import {
   E_CLAIMS,
-  E_GET_BELL,
-  E_GET_BELL_FAILED,
-  E_GET_SLEEPERS,
   E_OWNER,
-  E_PID,
-  E_PUT_BELL,
-  E_PUT_BELL_FAILED,
-  E_PUT_SLEEPERS,
   E_RECEIVERS,
   E_SENDERS,
   E_UNFINISHED,
@@ -61,17 +55,7 @@ export class ProcessTable {
     Atomics.store(this.i32, at + E_RECEIVERS, 0);
     Atomics.store(this.i32, at + E_UNFINISHED, 0);
     Atomics.store(this.i32, at + E_CLAIMS, 0);
-    for (const word of [
-      E_PID,
-      E_GET_BELL,
-      E_GET_SLEEPERS,
-      E_GET_BELL_FAILED,
-      E_PUT_BELL,
-      E_PUT_SLEEPERS,
-      E_PUT_BELL_FAILED,
-    ]) {
-      Atomics.store(this.i32, at + word, 0);
-    }
+    clearBellWords(this.i32, at);
     Atomics.store(this.i32, at + E_OWNER, this.ids.selfId);
   }
 
@@ -116,9 +100,9 @@ export class ProcessTable {
 
   /** Marks one task done: this process's count first, else any process's. False when none is unfinished. */
   taskDone(): boolean {
-    if (this.#decrement(this.#entry + E_UNFINISHED)) return true;
+    if (decrementIfPositive(this.i32, this.#entry + E_UNFINISHED)) return true;
     for (let e = 0; e < TABLE_ENTRIES; e++) {
-      if (this.#decrement(TABLE_I32 + e * ENTRY_WORDS + E_UNFINISHED)) return true;
+      if (decrementIfPositive(this.i32, TABLE_I32 + e * ENTRY_WORDS + E_UNFINISHED)) return true;
     }
     return false;
   }
@@ -159,14 +143,6 @@ export class ProcessTable {
       n++;
     }
     return n;
-  }
-
-  #decrement(word: number): boolean {
-    for (;;) {
-      const n = Atomics.load(this.i32, word);
-      if (n <= 0) return false;
-      if (Atomics.compareExchange(this.i32, word, n, n - 1) === n) return true;
-    }
   }
 
   /** Takes an entry's counts back; `died` says its owner died (its senders then count as died). */

@@ -1,5 +1,6 @@
 import { BellRinger, Doorbell, removeDoorbell } from '@ipc/shm';
 import type { WaitResult } from '@ipc/core';
+import { decrementIfPositive } from './decrement-if-positive.js';
 import {
   E_GET_BELL,
   E_GET_BELL_FAILED,
@@ -169,6 +170,15 @@ export function removeDeadBells(i32: Int32Array, at: number): void {
   }
 }
 
+/** Zeroes the doorbell words of table entry `at` (a process takes a fresh entry). */
+export function clearBellWords(i32: Int32Array, at: number): void {
+  Atomics.store(i32, at + E_PID, 0);
+  for (const side of ['get', 'put'] as const) {
+    for (const word of [bellIdWord(side), sleepersWord(side), failedWord(side)])
+      Atomics.store(i32, at + word, 0);
+  }
+}
+
 /** The side whose sleepers a futex counter wakes. */
 export function sideOf(counterWord: number): SleepSide {
   return counterWord === W_NOT_EMPTY ? 'get' : 'put';
@@ -188,12 +198,4 @@ function failedWord(side: SleepSide): number {
 
 function totalWord(side: SleepSide): number {
   return side === 'get' ? W_GET_BELL_SLEEPERS : W_PUT_BELL_SLEEPERS;
-}
-
-function decrementIfPositive(i32: Int32Array, word: number): boolean {
-  for (;;) {
-    const n = Atomics.load(i32, word);
-    if (n <= 0) return false;
-    if (Atomics.compareExchange(i32, word, n, n - 1) === n) return true;
-  }
 }

@@ -22,7 +22,8 @@ export function enterQueue(segment: QueueSegment): ProcessTable {
 
 /**
  * Counts one handle of this process on `segment` less; the last one clears dead processes' entries,
- * leaves the process table, and if no other live process uses the queue, removes its name (once: `W_UNLINKING` elects one closer).
+ * leaves the process table, and if no other live process uses the queue, removes its name (once:
+ * `W_UNLINKING` elects one closer).
  */
 export function leaveQueue(segment: QueueSegment): void {
   const key = segment.shm.key;
