@@ -81,6 +81,7 @@ interface Spec {
   failOnDisconnect?: boolean | undefined;
   endAck?: EndAckBinding | undefined;
   confirmEnds?: boolean | undefined;
+  lockstep?: boolean;
 }
 
 /**
@@ -117,6 +118,7 @@ async function open<Out, In>(
     failOnDisconnect: spec.failOnDisconnect ?? false,
     endAck: spec.endAck,
     confirmEnds: spec.confirmEnds ?? false,
+    lockstep: spec.lockstep ?? false,
   });
 }
 
@@ -224,7 +226,11 @@ export async function request<Req = unknown, Res = unknown>(
   const { timeout, ...rest } = options;
   const make = (o: Record<string, unknown>, lib: ZeromqLibrary): zmq.Socket =>
     new lib.Request({ ...o, correlate: true, relaxed: true });
-  const link = await open<Req, Res>(make, endpoints, 'connect', rest, { writable: true, readable: true });
+  const link = await open<Req, Res>(make, endpoints, 'connect', rest, {
+    writable: true,
+    readable: true,
+    lockstep: true,
+  });
   return new ZmqRequester(link, timeout);
 }
 
@@ -237,6 +243,7 @@ export async function reply<Req = unknown, Res = unknown>(
   const link = await open<Res, Req>((o, lib) => new lib.Reply(o), endpoints, 'bind', options, {
     writable: true,
     readable: true,
+    lockstep: true,
   });
   return new ZmqReplier(link, handler);
 }

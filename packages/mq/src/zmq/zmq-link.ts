@@ -42,6 +42,13 @@ export interface LinkConfig<T> {
    * with `ERR_PEER_GONE` once every pusher has gone and one left without its end marker.
    */
   confirmEnds?: boolean | undefined;
+  /**
+   * REQ/REP: a receive is legal only in its turn (out of turn it fails with `EFSM`), so the receive
+   * pump waits without slices (see {@link ZmqReceivePump}). Their lost wake-ups cannot strand a
+   * message: a REQ send waits for room only while no replier is connected (nothing to read then), a
+   * REP send never waits.
+   */
+  lockstep?: boolean | undefined;
 }
 
 /**
@@ -85,6 +92,7 @@ export class ZmqLink<Out, In> {
         this.socket as unknown as zmq.Readable & zmq.Socket,
         (frames) => this.receive(frames),
         (err) => this.inbox?.fail(err),
+        config.lockstep !== true,
       );
     }
   }

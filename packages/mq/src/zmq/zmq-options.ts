@@ -63,6 +63,16 @@ export const ZMQ_DEFAULTS = {
  */
 export const SEND_SLICE_MS = 100;
 
+/**
+ * How long a pending receive waits before it looks at the socket again (ms, `ZMQ_RCVTIMEO`). ZeroMQ
+ * signals a socket's readiness on one edge-triggered descriptor for reading and writing alike, and
+ * zeromq.js 6.8 can consume that edge while a send waits for room (it reads `ZMQ_EVENTS` for the
+ * send and wakes no pending receive): the message that arrived then is never read, and two peers each
+ * waiting for the other to read hang for good. A receive made of slices looks again at the end of
+ * each one, so such a lost wake-up costs at most one slice, never a hang.
+ */
+export const RECEIVE_SLICE_MS = 100;
+
 function checkMs(name: string, value: unknown, min = -1): void {
   if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= min)) {
     throw new IpcError(
