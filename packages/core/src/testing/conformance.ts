@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Channel } from '../channel.js';
 import type { CodecOption } from '../codecs/resolve-codec.js';
 import { isIpcError, type IpcErrorCode } from '../errors.js';
+import { HeldResources } from './held-resources.js';
 import type { TestRunner } from './test-runner.js';
 
 /** Two connected channels, both in this process, over the transport's real OS resources. */
@@ -72,20 +73,18 @@ export function describeChannelConformance(
   const messages = fixture.messages ?? 100_000;
   const bigBytes = fixture.bigMessageBytes ?? 16 * 1024 * 1024;
 
+  const held = new HeldResources();
   const withPair = async (
     codec: CodecOption | undefined,
     body: (p: ChannelPair) => Promise<void>,
   ): Promise<void> => {
     const pair = await fixture.pair({ codec });
-    try {
-      await body(pair);
-    } finally {
-      await Promise.allSettled([pair.a.close(), pair.b.close()]);
-      await pair.cleanup?.();
-    }
+    const close = (): Promise<unknown> => Promise.allSettled([pair.a.close(), pair.b.close()]);
+    await held.using({ close, cleanup: pair.cleanup }, () => body(pair));
   };
 
   runner.describe(`${name}: channel conformance`, () => {
+    held.releaseAfterEach(runner);
     runner.it(`delivers ${messages} messages in order, without loss or duplicates`, () =>
       withPair(undefined, async ({ a, b }) => {
         const sending = (async () => {
@@ -205,8 +204,9 @@ export function describeChannelConformance(
 
     runner.it('closes with await using', async () => {
       const pair = await fixture.pair({});
-      let outer: Channel<unknown>;
-      try {
+      const close = (): Promise<unknown> => Promise.allSettled([pair.a.close(), pair.b.close()]);
+      await held.using({ close, cleanup: pair.cleanup }, async () => {
+        let outer: Channel<unknown>;
         {
           await using a = pair.a;
           outer = a;
@@ -214,10 +214,7 @@ export function describeChannelConformance(
           assert.equal(await pair.b.recv(), 'inside');
         }
         await assert.rejects(outer.send('after'), { code: 'ERR_CLOSED' });
-      } finally {
-        await pair.b.close();
-        await pair.cleanup?.();
-      }
+      });
     });
 
     runner.it('aborts a waiting recv with ERR_ABORTED and loses no message', () =>
@@ -258,7 +255,7 @@ export function describeChannelConformance(
         `talks to a peer in another process, and ${death} when it is killed between messages`,
         async () => {
           const peer = await makePeer();
-          try {
+          await held.using({ close: () => peer.channel.close(), cleanup: peer.cleanup }, async () => {
             for (let i = 0; i < 100; i++) await peer.channel.send({ i });
             for (let i = 0; i < 100; i++) assert.deepEqual(await peer.channel.recv(), { i });
             await peer.kill();
@@ -267,10 +264,7 @@ export function describeChannelConformance(
             } else {
               await expectEndOrGone(peer.channel.recv());
             }
-          } finally {
-            await peer.channel.close();
-            await peer.cleanup?.();
-          }
+          });
         },
       );
     }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 import type { AckableReceiver, Delivery } from '../delivery.js';
+import { HeldResources } from './held-resources.js';
 import type { TestRunner } from './test-runner.js';
 
 /** A consumer in another process that holds one unsettled delivery. */
@@ -78,6 +79,7 @@ export function describeDeliveryConformance(
   const countsAttempts = fixture.countsAttempts !== false;
   const nackDelay = fixture.nackDelay !== false;
 
+  const held = new HeldResources();
   const withQueue = async (
     body: (q: DeliveryQueue, open: () => Promise<AckableReceiver<unknown>>) => Promise<void>,
   ): Promise<void> => {
@@ -88,12 +90,8 @@ export function describeDeliveryConformance(
       opened.push(r);
       return r;
     };
-    try {
-      await body(q, open);
-    } finally {
-      await Promise.allSettled(opened.map((r) => r.close()));
-      await q.cleanup?.();
-    }
+    const close = (): Promise<unknown> => Promise.allSettled(opened.map((r) => r.close()));
+    await held.using({ close, cleanup: q.cleanup }, () => body(q, open));
   };
 
   const expectNothing = async (r: AckableReceiver<unknown>): Promise<void> => {
@@ -109,6 +107,7 @@ export function describeDeliveryConformance(
   };
 
   runner.describe(`${name}: delivery conformance`, () => {
+    held.releaseAfterEach(runner);
     runner.it('delivers a message once with attempt 1, and ack removes it for every consumer', () =>
       withQueue(async (q, open) => {
         await q.send({ job: 'a' });
@@ -254,7 +253,7 @@ export function describeDeliveryConformance(
       withQueue(async (q, open) => {
         await q.send({ job: 'held' });
         const consumer = await q.spawnHoldingConsumer();
-        try {
+        await held.using({ close: () => consumer.kill() }, async () => {
           assert.deepEqual(consumer.message, { job: 'held' });
           const before = await open();
           await expectNothing(before); // claimed by a live consumer
@@ -266,9 +265,7 @@ export function describeDeliveryConformance(
           if (countsAttempts) assert.equal(again.attempt, 2);
           await again.ack();
           await expectNothing(r);
-        } finally {
-          await consumer.kill();
-        }
+        });
       }),
     );
 

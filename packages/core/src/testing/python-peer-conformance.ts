@@ -3,6 +3,7 @@ import type { Channel } from '../channel.js';
 import { isIpcError } from '../errors.js';
 import type { EchoPeer } from './conformance.js';
 import type { PythonPeerCodec } from './python-echo-peer.js';
+import { HeldResources } from './held-resources.js';
 import type { TestRunner } from './test-runner.js';
 
 /** What {@link describePythonPeerConformance} asks a transport's fixture for. */
@@ -76,17 +77,14 @@ export function describePythonPeerConformance(
   runner: TestRunner,
 ): void {
   const bigBytes = fixture.bigMessageBytes ?? 4 * 1024 * 1024;
+  const held = new HeldResources();
   const withPeer = async (codec: PythonPeerCodec, body: (channel: Channel<unknown>) => Promise<void>) => {
     const peer = await fixture.peer(codec);
-    try {
-      await body(peer.channel);
-    } finally {
-      await peer.channel.close();
-      await peer.cleanup?.();
-    }
+    await held.using({ close: () => peer.channel.close(), cleanup: peer.cleanup }, () => body(peer.channel));
   };
 
   runner.describe(`${name}: conformance with a Python peer (standard library only)`, () => {
+    held.releaseAfterEach(runner);
     for (const codec of fixture.codecs ?? (['pickle', 'json', 'raw'] as const)) {
       runner.it(
         `${codec}: 200 messages through Python's objects, in order and unchanged`,
@@ -117,7 +115,7 @@ export function describePythonPeerConformance(
         `${codec}: ends or fails with ERR_PEER_GONE when the Python process dies`,
         async () => {
           const peer = await fixture.peer(codec);
-          try {
+          await held.using({ close: () => peer.channel.close(), cleanup: peer.cleanup }, async () => {
             await peer.channel.send(samples(codec, 1));
             assert.deepEqual(await peer.channel.recv({ timeout: 60_000 }), samples(codec, 1));
             await peer.kill();
@@ -129,10 +127,7 @@ export function describePythonPeerConformance(
               isIpcError(outcome) && ['ERR_PEER_GONE', 'ERR_CLOSED'].includes(outcome.code),
               `expected ERR_PEER_GONE or ERR_CLOSED: ${String(outcome)}`,
             );
-          } finally {
-            await peer.channel.close();
-            await peer.cleanup?.();
-          }
+          });
         },
         { timeout: TIMEOUT },
       );

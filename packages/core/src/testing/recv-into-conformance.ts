@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Channel, RecvOptions } from '../channel.js';
 import { isIpcError } from '../errors.js';
+import { HeldResources } from './held-resources.js';
 import type { TestRunner } from './test-runner.js';
 
 /** A channel with `recvInto` (the raw codec's zero-allocation receive). */
@@ -78,20 +79,18 @@ export function describeRecvIntoConformance(
   runner: TestRunner,
 ): void {
   const settings = fixture.timeout === undefined ? undefined : { timeout: fixture.timeout };
+  const held = new HeldResources();
   const withPair = async (
     codec: 'raw' | 'msgpack',
     body: (a: RecvIntoChannel, b: RecvIntoChannel) => Promise<void>,
   ): Promise<void> => {
     const pair = await fixture.pair({ codec });
-    try {
-      await body(pair.a, pair.b);
-    } finally {
-      await Promise.allSettled([pair.a.close(), pair.b.close()]);
-      await pair.cleanup?.();
-    }
+    const close = (): Promise<unknown> => Promise.allSettled([pair.a.close(), pair.b.close()]);
+    await held.using({ close, cleanup: pair.cleanup }, () => body(pair.a, pair.b));
   };
 
   runner.describe(`${name}: recvInto conformance`, () => {
+    held.releaseAfterEach(runner);
     runner.it(
       'receives messages of many sizes into one reused buffer, in order; one too big stays queued for recv',
       () =>
@@ -264,7 +263,7 @@ export function describeRecvIntoConformance(
         async () => {
           const peer = await makePeer();
           const { channel } = peer;
-          try {
+          await held.using({ close: () => channel.close(), cleanup: peer.cleanup }, async () => {
             const sending = (async () => {
               for (const [i, n] of PEER_SIZES.entries()) await channel.send(payload(n, i));
             })();
@@ -290,10 +289,7 @@ export function describeRecvIntoConformance(
             }
             await sending;
             assert.deepEqual(results, [...Array<string>(7).fill('ok'), 'too small, then whole', 'ok', 'ok']);
-          } finally {
-            await channel.close();
-            await peer.cleanup?.();
-          }
+          });
         },
         settings,
       );
