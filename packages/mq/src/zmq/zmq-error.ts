@@ -35,10 +35,10 @@ export function isZmqTimeout(err: unknown): boolean {
 }
 
 /**
- * One `receive()` of a zeromq.js socket or observer, made again after `EAGAIN`: the end of a receive
- * slice (`RECEIVE_SLICE_MS` in zmq-options.ts), or a spurious wake-up — the socket said readable, then dropped
- * the message itself (a REQ socket with `ZMQ_REQ_CORRELATE` discarding the late reply to a request
- * that timed out). Other errors, and `EAGAIN` once `closed()`, are thrown.
+ * One `receive()` of a zeromq.js socket or observer, made again after `EAGAIN`: the end of a
+ * receive slice (`RECEIVE_SLICE_MS` in zmq-options.ts), or a spurious wake-up — the socket said
+ * readable, then dropped the message itself (a REQ socket with `ZMQ_REQ_CORRELATE` discarding the
+ * late reply to a request that timed out). Other errors, and `EAGAIN` once `closed()`, are thrown.
  */
 export async function receiveSkippingSpurious<R>(
   receive: () => Promise<R>,
