@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Channel } from '../channel.js';
 import type { CodecOption } from '../codecs/resolve-codec.js';
 import { isIpcError, type IpcErrorCode } from '../errors.js';
-import { HeldResources } from './held-resources.js';
+import { HeldResources, heldPair, heldPeer } from './held-resources.js';
 import type { TestRunner } from './test-runner.js';
 
 /** Two connected channels, both in this process, over the transport's real OS resources. */
@@ -79,8 +79,7 @@ export function describeChannelConformance(
     body: (p: ChannelPair) => Promise<void>,
   ): Promise<void> => {
     const pair = await fixture.pair({ codec });
-    const close = (): Promise<unknown> => Promise.allSettled([pair.a.close(), pair.b.close()]);
-    await held.using({ close, cleanup: pair.cleanup }, () => body(pair));
+    await held.using(heldPair(pair), () => body(pair));
   };
 
   runner.describe(`${name}: channel conformance`, () => {
@@ -204,8 +203,7 @@ export function describeChannelConformance(
 
     runner.it('closes with await using', async () => {
       const pair = await fixture.pair({});
-      const close = (): Promise<unknown> => Promise.allSettled([pair.a.close(), pair.b.close()]);
-      await held.using({ close, cleanup: pair.cleanup }, async () => {
+      await held.using(heldPair(pair), async () => {
         let outer: Channel<unknown>;
         {
           await using a = pair.a;
@@ -255,7 +253,7 @@ export function describeChannelConformance(
         `talks to a peer in another process, and ${death} when it is killed between messages`,
         async () => {
           const peer = await makePeer();
-          await held.using({ close: () => peer.channel.close(), cleanup: peer.cleanup }, async () => {
+          await held.using(heldPeer(peer), async () => {
             for (let i = 0; i < 100; i++) await peer.channel.send({ i });
             for (let i = 0; i < 100; i++) assert.deepEqual(await peer.channel.recv(), { i });
             await peer.kill();

@@ -11,6 +11,25 @@ export interface Held {
   cleanup?: (() => Promise<void>) | undefined;
 }
 
+/** Something with a `close` (a channel). */
+interface Closable {
+  close(): Promise<unknown>;
+}
+
+/** What a test holds of a pair of channels: both ends, then the fixture's `cleanup`. */
+export function heldPair(pair: {
+  a: Closable;
+  b: Closable;
+  cleanup?: (() => Promise<void>) | undefined;
+}): Held {
+  return { close: () => Promise.allSettled([pair.a.close(), pair.b.close()]), cleanup: pair.cleanup };
+}
+
+/** What a test holds of a peer process: this side's channel, then the fixture's `cleanup` (which ends the process). */
+export function heldPeer(peer: { channel: Closable; cleanup?: (() => Promise<void>) | undefined }): Held {
+  return { close: () => peer.channel.close(), cleanup: peer.cleanup };
+}
+
 /**
  * What a suite's tests hold (pairs, peers, queues), released once more after each test. A test
  * that timed out never reaches its own `finally`: without this, its sockets, folders and child

@@ -3,7 +3,7 @@ import type { Channel } from '../channel.js';
 import { isIpcError } from '../errors.js';
 import type { EchoPeer } from './conformance.js';
 import type { PythonPeerCodec } from './python-echo-peer.js';
-import { HeldResources } from './held-resources.js';
+import { HeldResources, heldPeer } from './held-resources.js';
 import type { TestRunner } from './test-runner.js';
 
 /** What {@link describePythonPeerConformance} asks a transport's fixture for. */
@@ -80,7 +80,7 @@ export function describePythonPeerConformance(
   const held = new HeldResources();
   const withPeer = async (codec: PythonPeerCodec, body: (channel: Channel<unknown>) => Promise<void>) => {
     const peer = await fixture.peer(codec);
-    await held.using({ close: () => peer.channel.close(), cleanup: peer.cleanup }, () => body(peer.channel));
+    await held.using(heldPeer(peer), () => body(peer.channel));
   };
 
   runner.describe(`${name}: conformance with a Python peer (standard library only)`, () => {
@@ -115,7 +115,7 @@ export function describePythonPeerConformance(
         `${codec}: ends or fails with ERR_PEER_GONE when the Python process dies`,
         async () => {
           const peer = await fixture.peer(codec);
-          await held.using({ close: () => peer.channel.close(), cleanup: peer.cleanup }, async () => {
+          await held.using(heldPeer(peer), async () => {
             await peer.channel.send(samples(codec, 1));
             assert.deepEqual(await peer.channel.recv({ timeout: 60_000 }), samples(codec, 1));
             await peer.kill();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Channel, RecvOptions } from '../channel.js';
 import { isIpcError } from '../errors.js';
-import { HeldResources } from './held-resources.js';
+import { HeldResources, heldPair, heldPeer } from './held-resources.js';
 import type { TestRunner } from './test-runner.js';
 
 /** A channel with `recvInto` (the raw codec's zero-allocation receive). */
@@ -85,8 +85,7 @@ export function describeRecvIntoConformance(
     body: (a: RecvIntoChannel, b: RecvIntoChannel) => Promise<void>,
   ): Promise<void> => {
     const pair = await fixture.pair({ codec });
-    const close = (): Promise<unknown> => Promise.allSettled([pair.a.close(), pair.b.close()]);
-    await held.using({ close, cleanup: pair.cleanup }, () => body(pair.a, pair.b));
+    await held.using(heldPair(pair), () => body(pair.a, pair.b));
   };
 
   runner.describe(`${name}: recvInto conformance`, () => {
@@ -263,7 +262,7 @@ export function describeRecvIntoConformance(
         async () => {
           const peer = await makePeer();
           const { channel } = peer;
-          await held.using({ close: () => channel.close(), cleanup: peer.cleanup }, async () => {
+          await held.using(heldPeer(peer), async () => {
             const sending = (async () => {
               for (const [i, n] of PEER_SIZES.entries()) await channel.send(payload(n, i));
             })();
